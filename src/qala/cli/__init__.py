@@ -1,0 +1,15 @@
+"""The ``qala`` command line: one module per command group, registered here."""
+
+import typer
+
+app = typer.Typer(
+    name="qala",
+    help="Who said what in Arabic news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Command modules register themselves on ``app`` when imported.
+from qala.cli import analyze as _analyze  # noqa: E402,F401
+from qala.cli import evaluate as _evaluate  # noqa: E402,F401

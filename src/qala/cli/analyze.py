@@ -1,0 +1,1 @@
+"""qala analyze. TO BE WRITTEN."""

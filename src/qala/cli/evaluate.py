@@ -1,0 +1,1 @@
+"""qala eval. TO BE WRITTEN."""

@@ -1,0 +1,28 @@
+"""Runs the components in their declared order over one text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from qala.nlp.doc import Doc
+from qala.nlp.segment import split_sentences, tokenize
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Picklable analysis options (Spark ships one copy to each executor)."""
+
+    quotes: bool = True
+
+
+def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = None,
+            options: Options | None = None) -> Doc:
+    """Analyze one Arabic news text, e.g. ``analyze("قال بوتين إن ...")``."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    options = options or Options()
+    doc = Doc(text=text, id=id, meta=dict(meta or {}))
+    doc.sentences = split_sentences(text)
+    doc.tokens = tokenize(text, doc.sentences)
+    return doc

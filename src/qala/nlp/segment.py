@@ -1,0 +1,1 @@
+"""Sentences and tokens with offsets. TO BE WRITTEN."""
