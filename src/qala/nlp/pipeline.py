@@ -7,6 +7,7 @@ from typing import Any
 
 from qala.nlp.doc import Doc
 from qala.nlp.segment import split_sentences, tokenize
+from qala.nlp.speakers import attribute
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,4 +26,6 @@ def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = N
     doc = Doc(text=text, id=id, meta=dict(meta or {}))
     doc.sentences = split_sentences(text)
     doc.tokens = tokenize(text, doc.sentences)
+    if options.quotes:
+        doc.quotes = attribute(doc)
     return doc

@@ -1,0 +1,118 @@
+"""Loads the editable linguistic data of ``qala/lang/ar`` once, in folded form.
+
+Code never spells reporting verbs, titles or function words: they live in plain files a
+linguist can extend. Cue inflections (قال → قالت، قالوا، يقول، تقول، قائلا، قائلة ...) are
+generated here from the stems each line gives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from qala.nlp.normalize import fold
+
+
+@dataclass(frozen=True, slots=True)
+class CueForm:
+    """One surface form of a cue, e.g. ``مؤكدة``: lemma أكد, participle, feminine singular."""
+
+    lemma: str
+    kind: str  # verb | participle | phrase
+    gender: str  # m | f | ?
+    number: str  # sg | du | pl
+    preps: tuple[str, ...] = ()
+    flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    cues: dict[str, CueForm]
+    complementizers: frozenset[str]
+    attribution: tuple[tuple[str, ...], ...]
+    titles: frozenset[str]
+    bodies: frozenset[str]
+    function_words: frozenset[str]
+    quote_open: frozenset[str] = field(default_factory=frozenset)
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("qala.lang.ar").joinpath(name).read_text(encoding="utf-8")
+    return [ln for ln in (x.rstrip("\n") for x in text.splitlines()) if ln.strip() and not ln.startswith("#")]
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(fold(ln.strip()) for ln in _lines(name))
+
+
+def _inflect(past: str, present: str, participle: str) -> list[tuple[str, str, str, str]]:
+    """Regular forms as (form, kind, gender, number)."""
+    forms: list[tuple[str, str, str, str]] = []
+    if past:
+        forms += [(past, "verb", "m", "sg"), (past + "ت", "verb", "f", "sg"), (past + "وا", "verb", "m", "pl"),
+                  (past + "ا", "verb", "m", "du"), (past + "تا", "verb", "f", "du")]
+    if present and present.startswith("ي"):
+        stem = present[1:]
+        forms += [(present, "verb", "m", "sg"), ("ت" + stem, "verb", "f", "sg"), (present + "ون", "verb", "m", "pl"),
+                  (present + "ان", "verb", "m", "du"), ("س" + present, "verb", "m", "sg"),
+                  ("ست" + stem, "verb", "f", "sg")]
+    if participle:
+        forms += [(participle, "participle", "m", "sg"), (participle + "ا", "participle", "m", "sg"),
+                  (participle + "ة", "participle", "f", "sg"), (participle + "ين", "participle", "m", "pl"),
+                  (participle + "ات", "participle", "f", "pl"), (participle + "تين", "participle", "f", "du"),
+                  (participle + "ان", "participle", "m", "du")]
+    return forms
+
+
+def _guess_features(form: str) -> tuple[str, str, str]:
+    """Features of an irregular form listed by hand (دعت، داعيا، يدعون ...), read off its ending."""
+    if form.endswith("وا"):
+        return "verb", "m", "pl"
+    if form.endswith("ون") and form.startswith(("ي", "ت")):
+        return "verb", "m", "pl"
+    if form.startswith(("ي", "ت", "س")) and len(form) > 3 and not form.endswith("ت"):
+        return "verb", "f" if form.startswith("ت") else "m", "sg"
+    if form.endswith("ت"):
+        return "verb", "f", "sg"
+    if form.endswith("ن") and not form.endswith("ين"):
+        return "verb", "f", "pl"
+    if form.endswith("ين"):
+        return "participle", "m", "pl"
+    if form.endswith("ه"):
+        return "participle", "f", "sg"
+    if form.endswith("ا"):
+        return "participle", "m", "sg"
+    return "verb", "m", "sg"
+
+
+def _load_cues() -> dict[str, CueForm]:
+    cues: dict[str, CueForm] = {}
+    for line in _lines("cues.tsv"):
+        cols = (line.split("\t") + [""] * 6)[:6]
+        past, present, participle, preps, flags, extra = (c.strip() for c in cols)
+        past, present, participle = (fold(x) if x != "-" else "" for x in (past, present, participle))
+        prep_t = tuple(fold(p) for p in preps.split()) if preps and preps != "-" else ()
+        flag_s = frozenset(f for f in flags.split(",") if f and f != "-")
+        lemma = past or present
+        for form, kind, gender, number in _inflect(past, present, participle):
+            cues.setdefault(fold(form), CueForm(lemma, kind, gender, number, prep_t, flag_s))
+        for form in extra.split():
+            form = fold(form)
+            kind, gender, number = _guess_features(form)
+            cues[form] = CueForm(lemma, kind, gender, number, prep_t, flag_s)
+    return cues
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The Arabic lexicon, loaded on first use and shared read-only."""
+    attribution = tuple(tuple(fold(w) for w in ln.split("\t")[0].split()) for ln in _lines("attribution.tsv"))
+    return Lexicon(
+        cues=_load_cues(),
+        complementizers=_words("complementizers.txt"),
+        attribution=tuple(sorted(attribution, key=len, reverse=True)),
+        titles=_words("titles.txt"),
+        bodies=_words("bodies.txt"),
+        function_words=_words("function_words.txt"),
+    )

@@ -1,0 +1,412 @@
+"""Statements: a reporting cue, its content, and where the speaker should be looked for.
+
+Four shapes are found, each anchored on a cue from ``lang/ar/cues.tsv``:
+
+- cue + complementizer: «وأكد الرئيس أن الأسد مستعد ...» (indirect, or mixed when the
+  content holds a quotation);
+- cue + quotation or colon: «وأضاف: “نقبل بأي شيء ...”» (direct);
+- cue + object for verbs flagged ``object`` and for participles: «محذرا من المزيد من العقوبات»;
+- attribution phrases around the content: «قتل تسعة جنود ...، على ما أعلن مصدر عسكري»;
+
+plus headlines «بوتين: السوريون يهربون من ...» (cue ``:``). Speakers are resolved later
+(``qala.nlp.speakers``); here we only record where the subject noun phrase stands.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from qala.nlp.doc import Doc, Token
+from qala.nlp.lexicon import CueForm, Lexicon, lexicon
+from qala.nlp.quotations import Quotation, find_quotations
+
+CLAUSE_PUNCT = {"،", ",", "؛", ";"}
+END_PUNCT = {".", "!", "?", "؟", "…"}
+TRIM = " \t\n\r.,،؛;:-–—…!?؟)(*"
+# Tokens before a verb that make it no statement: «بعد أن قال», «لم يذكر», «أن يدعو».
+BLOCK_BEFORE_CUE = {"ان", "لن", "لم", "كي", "لكي", "حين", "عندما", "لما", "الذي", "التي", "الذين", "قبل", "بعد"}
+# Tokens before أن that make it no complementizer: «بعد أن», «قبل أن», «دون أن».
+BLOCK_BEFORE_COMP = {"بعد", "قبل", "منذ", "دون", "بدون", "حتى", "رغم", "بمجرد", "يجب", "يمكن", "ينبغي",
+                     "لابد", "بد", "عسى", "إلى", "الي", "من", "المتوقع", "المقرر", "المنتظر", "يبدو", "لولا"}
+QUOTE_VERBAL_NOUNS = {"قوله", "قولها", "قولهم", "القول", "بالقول"}
+SPEAKER_SEARCH_WINDOW = 40
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A statement before speaker resolution."""
+
+    type: str
+    cue: tuple[int, int]  # char offsets
+    content: tuple[int, int]
+    cue_tok: int
+    sent: int
+    form: CueForm | None
+    subject: tuple[int, int] | None  # token range where the subject NP may stand
+    shape: str  # verb | participle | attribution | headline
+    confidence: float
+
+
+def strip_conj(norm: str) -> str:
+    """«وقال» → «قال», «فأكد» → «أكد»: the conjunction clitics before a cue."""
+    if len(norm) > 3 and norm[0] in "وف":
+        return norm[1:]
+    return norm
+
+
+def cue_at(tok: Token, lex: Lexicon) -> CueForm | None:
+    """The cue a token spells, with or without و/ف, e.g. «وأكدت» → أكد (verb, f.sg)."""
+    form = lex.cues.get(tok.norm)
+    if form is None and len(tok.norm) > 3 and tok.norm[:1] in "وف":
+        form = lex.cues.get(tok.norm[1:])
+    return form
+
+
+def is_word(tok: Token) -> bool:
+    return tok.text[:1].isalnum()
+
+
+class _Finder:
+    """Holds one document's tokens and quotations while statements are collected."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.toks = doc.tokens
+        self.lex = lexicon()
+        self.quotes = find_quotations(doc)
+        self.by_open = {q.open: q for q in self.quotes}
+        self.by_close = {q.close: q for q in self.quotes if q.close is not None}
+        # long quotations (speech, not names): cues inside them are not statements
+        self.speech = [q for q in self.quotes if q.words >= 3 and q.depth == 0]
+        self.speech_starts = [q.start for q in self.speech]
+        self.sent_tok_end = self._sentence_token_ends()
+
+    def _sentence_token_ends(self) -> list[int]:
+        ends = [0] * len(self.doc.sentences)
+        for i, t in enumerate(self.toks):
+            ends[t.sent] = i + 1
+        return ends
+
+    def inside_speech(self, pos: int) -> Quotation | None:
+        k = bisect_left(self.speech_starts, pos + 1) - 1
+        if k >= 0 and self.speech[k].contains(pos):
+            return self.speech[k]
+        return None
+
+    def is_comp(self, i: int) -> bool:
+        tok = self.toks[i]
+        if tok.norm not in self.lex.complementizers:
+            return False
+        prev = self.toks[i - 1].norm if i > 0 else ""
+        return prev not in BLOCK_BEFORE_COMP
+
+    def cue(self, i: int) -> CueForm | None:
+        tok = self.toks[i]
+        if not is_word(tok):
+            return None
+        form = cue_at(tok, self.lex)
+        if form is None or self.inside_speech(tok.start):
+            return None
+        prev = self.toks[i - 1].norm if i > 0 and self.toks[i - 1].sent == tok.sent else ""
+        if form.kind == "verb" and strip_conj(prev) in BLOCK_BEFORE_CUE:
+            return None
+        return form
+
+    # -- content boundaries ------------------------------------------------------------
+
+    def clause_end(self, k: int, sent: int) -> int:
+        """Token index where content starting at ``k`` ends: sentence end or a new statement."""
+        end = self.sent_tok_end[sent]
+        j = k
+        while j < end:
+            tok = self.toks[j]
+            q = self.by_open.get(j)
+            if q is not None and q.close is not None:
+                j = q.close + 1
+                continue
+            if j > k and is_word(tok) and self.starts_new_statement(j):
+                end = j
+                break
+            j += 1
+        # drop the punctuation and conjunction that joined the next statement
+        while end > k and (self.toks[end - 1].text in CLAUSE_PUNCT or self.toks[end - 1].norm in {"و", "فيما", "بينما", "كما", "في حين"}):
+            end -= 1
+        return end
+
+    def starts_new_statement(self, j: int) -> bool:
+        tok = self.toks[j]
+        prev = self.toks[j - 1]
+        form = self.cue(j)
+        after_break = prev.text in CLAUSE_PUNCT or prev.norm in {"فيما", "بينما", "كما", "حيث"} or tok.norm[:1] in "وف"
+        if form is not None and after_break:
+            nxt = self.toks[j + 1] if j + 1 < len(self.toks) else None
+            if form.kind == "participle":
+                return True
+            if nxt is not None and nxt.sent == tok.sent:
+                return True
+        return prev.text in CLAUSE_PUNCT and self.attribution_at(j) is not None
+
+    def attribution_at(self, i: int) -> int | None:
+        """Index after the attribution phrase starting at token ``i`` (بحسب، وفقا لـ ...)."""
+        for phrase in self.lex.attribution:
+            k = i
+            ok = True
+            for n, word in enumerate(phrase):
+                if k >= len(self.toks):
+                    ok = False
+                    break
+                norm = self.toks[k].norm
+                if n == 0:
+                    norm = strip_conj(norm) if norm not in (word,) else norm
+                if norm == word:
+                    k += 1
+                    continue
+                # «وفقا للبيان»: a final ل attaches to the next word
+                if n == len(phrase) - 1 and word == "ل" and norm.startswith("ل") and len(norm) > 2:
+                    return k  # the source starts inside this token
+                ok = False
+                break
+            if ok:
+                return k
+        return None
+
+    def span_of(self, i: int, j: int) -> tuple[int, int]:
+        """Char span of tokens i..j-1, trimmed of outer punctuation."""
+        s, e = self.toks[i].start, self.toks[j - 1].end
+        text = self.doc.text
+        while s < e and text[s] in TRIM:
+            s += 1
+        while e > s and text[e - 1] in TRIM:
+            e -= 1
+        return s, e
+
+    def typed_content(self, i: int, j: int) -> tuple[str, tuple[int, int]] | None:
+        """Content of tokens i..j-1 with its type; a lone quotation becomes direct without marks."""
+        if j <= i:
+            return None
+        q = self.by_open.get(i)
+        if q is not None and q.words >= 3 and (q.close is None or q.close >= j - 2):
+            tail = [t for t in self.toks[(q.close or j) + 1:j] if is_word(t)]
+            if not tail or len(tail) <= 4:
+                return "direct", (q.start, q.end)
+        s, e = self.span_of(i, j)
+        if e - s < 2:
+            return None
+        has_quote = any(q.start >= s and q.end <= e and q.words >= 1 for q in self.quotes)
+        # a quotation left open at the end: drop its dangling mark
+        return ("mixed" if has_quote else "indirect"), (s, e)
+
+    # -- the shapes ----------------------------------------------------------------------
+
+    def from_cue(self, i: int, form: CueForm) -> Candidate | None:
+        tok = self.toks[i]
+        sent = tok.sent
+        end = self.sent_tok_end[sent]
+        cue_end = i + 1
+        if cue_end < end and self.toks[cue_end].norm in QUOTE_VERBAL_NOUNS:
+            cue_end += 1
+        window = SPEAKER_SEARCH_WINDOW if "strong" in form.flags or form.kind == "verb" else 6
+        k = cue_end
+        stop = None
+        while k < end and k - cue_end < window:
+            t = self.toks[k]
+            if self.is_comp(k):
+                stop = "comp"
+                break
+            if t.text == ":":
+                stop = "colon"
+                break
+            q = self.by_open.get(k)
+            if q is not None and q.words >= 3 and q.depth == 0:
+                stop = "quote"
+                break
+            if k > cue_end and is_word(t) and self.cue(k) is not None:
+                break
+            if t.text in END_PUNCT:
+                break
+            k += 1
+        subject = (cue_end, k) if form.kind == "verb" else None
+        cue_span = (tok.start, self.toks[cue_end - 1].end)
+        # the cue as written, without the conjunction clitic
+        if tok.norm[:1] in "وف" and tok.norm not in self.lex.cues:
+            cue_span = (tok.start + 1, cue_span[1])
+        conf = 0.9
+        if stop == "comp":
+            if "bare" in form.flags and k - cue_end > 8:
+                return None
+            c_start = k + 1
+            c_end = self.clause_end(c_start, sent)
+            typed = self.typed_content(c_start, c_end)
+        elif stop == "colon":
+            if form.kind == "verb" and "strong" not in form.flags and "object" not in form.flags:
+                return None
+            c_start = k + 1
+            q = self.by_open.get(c_start)
+            if q is not None and q.words >= 2:
+                typed = ("direct", (q.start, q.end))
+            else:
+                c_end = self.clause_end(c_start, sent)
+                c_end = self.extend_speech(c_end, sent)
+                typed = ("direct", self.span_of(c_start, c_end)) if c_end > c_start else None
+        elif stop == "quote":
+            if "strong" not in form.flags and form.kind == "verb" and "object" not in form.flags:
+                return None
+            q = self.by_open[k]
+            typed = ("direct", (q.start, q.end))
+            conf = 0.85
+        else:
+            if "object" not in form.flags and form.kind != "participle":
+                return None
+            if form.kind == "participle" and "object" not in form.flags:
+                return None
+            c_start = cue_end
+            if form.kind == "verb":
+                return None  # finite cues with an object need the subject split: not guessed
+            if c_start < end and strip_conj(self.toks[c_start].norm) in form.preps:
+                c_start += 1
+            c_end = self.clause_end(c_start, sent)
+            typed = self.typed_content(c_start, c_end)
+            conf = 0.6
+            if typed is not None and len([t for t in self.toks[c_start:c_end] if is_word(t)]) < 2:
+                return None
+        if typed is None:
+            return None
+        kind, content = typed
+        if content[1] - content[0] < 3:
+            return None
+        if "weak" in form.flags:
+            conf -= 0.3
+        return Candidate(kind, cue_span, content, i, sent, form, subject,
+                         "participle" if form.kind == "participle" else "verb", conf)
+
+    def extend_speech(self, end: int, sent: int) -> int:
+        """Colon speech without marks runs on over the next sentences of its line with no cue."""
+        text = self.doc.text
+        n = len(self.doc.sentences)
+        s = sent
+        while s + 1 < n and end == self.sent_tok_end[s]:
+            nxt = self.doc.sentences[s + 1]
+            if "\n" in text[self.doc.sentences[s].end:nxt.start]:
+                break
+            first = self.sent_tok_end[s]
+            last = self.sent_tok_end[s + 1]
+            if any(self.cue(j) is not None for j in range(first, last)):
+                break
+            if first < last and self.toks[first].norm in {"من", "ومن", "وفي", "في"}:
+                break
+            s += 1
+            end = last
+        return end
+
+    def from_attribution(self, i: int, after: int) -> Candidate | None:
+        tok = self.toks[i]
+        sent = tok.sent
+        s_start = self.sent_tok_end[sent - 1] if sent > 0 else 0
+        end = self.sent_tok_end[sent]
+        # the source: an optional verb (ذكرت، أعلن، أكده) then the noun phrase
+        k = after
+        verb = None
+        if k < end and self.toks[k].norm in {"ما", "لما"}:
+            k += 1
+        if k < end and cue_at(self.toks[k], self.lex) is not None:
+            verb = k
+            k += 1
+        subject = (k, min(end, k + 8))
+        if k >= end:
+            return None
+        before = [t for t in self.toks[s_start:i] if is_word(t)]
+        if len(before) <= 1:
+            # «وبحسب المصدر، فإن ...»: the content follows the first comma
+            c = k
+            while c < end and self.toks[c].text not in CLAUSE_PUNCT:
+                c += 1
+            c += 1
+            if c < end and self.toks[c].norm in {"فان", "فانه", "فانها", "ان"}:
+                c += 1
+            if c >= end:
+                return None
+            c_end = self.clause_end(c, sent)
+            typed = self.typed_content(c, c_end)
+        else:
+            first = s_start
+            while first < i and not is_word(self.toks[first]) and self.toks[first].text not in '"“”«':
+                first += 1
+            typed = self.typed_content(first, i)
+        if typed is None:
+            return None
+        cue_end = self.toks[verb].end if verb is not None else self.toks[after - 1].end
+        return Candidate(typed[0], (tok.start + (1 if tok.norm[:1] == "و" and len(tok.norm) > 3 else 0), cue_end),
+                         typed[1], i, sent, None, subject, "attribution", 0.7)
+
+    def headline(self, sent: int) -> Candidate | None:
+        """«بوتين: السوريون يهربون ...» on a line of its own."""
+        s = self.doc.sentences[sent]
+        text = self.doc.text
+        line_start = text.rfind("\n", 0, s.start) + 1
+        line_end = text.find("\n", s.end)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[line_start:s.start].strip() or text[s.end:line_end].strip():
+            return None
+        first = self.sent_tok_end[sent - 1] if sent > 0 else 0
+        last = self.sent_tok_end[sent]
+        for c in range(first + 1, min(first + 5, last)):
+            if self.toks[c].text == ":":
+                break
+        else:
+            return None
+        name = self.toks[first:c]
+        if not all(is_word(t) for t in name) or any(cue_at(t, self.lex) for t in name):
+            return None
+        if any(strip_conj(t.norm) in self.lex.function_words or t.text.isdigit() for t in name):
+            return None
+        rest = [t for t in self.toks[c + 1:last] if is_word(t)]
+        if len(rest) < 3 or cue_at(self.toks[c + 1], self.lex) is not None:
+            return None
+        content = self.span_of(c + 1, last)
+        return Candidate("direct", (self.toks[c].start, self.toks[c].end), content, c, sent, None,
+                         (first, c), "headline", 0.8)
+
+
+def find_statements(doc: Doc) -> list[Candidate]:
+    """All statements of a document, in text order, before speakers are resolved."""
+    f = _Finder(doc)
+    found: list[Candidate] = []
+    for i in range(len(f.toks)):
+        form = f.cue(i)
+        if form is not None:
+            cand = f.from_cue(i, form)
+            if cand is not None:
+                found.append(cand)
+                continue
+        if f.inside_speech(f.toks[i].start):
+            continue
+        after = f.attribution_at(i) if is_word(f.toks[i]) else None
+        if after is not None:
+            cand = f.from_attribution(i, after)
+            if cand is not None:
+                found.append(cand)
+    for sent in range(len(doc.sentences)):
+        cand = f.headline(sent)
+        if cand is not None:
+            found.append(cand)
+    found.sort(key=lambda c: c.cue)
+    return _drop_overlaps(found)
+
+
+def _drop_overlaps(cands: list[Candidate]) -> list[Candidate]:
+    """Two cues claiming the same content keep the more confident, earlier one."""
+    kept: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: (-c.confidence, c.cue)):
+        if any(_overlap(c.content, k.content) > 0.5 for k in kept):
+            continue
+        kept.append(c)
+    kept.sort(key=lambda c: c.cue)
+    return kept
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    if inter <= 0:
+        return 0.0
+    return inter / max(1, min(a[1] - a[0], b[1] - b[0]))
