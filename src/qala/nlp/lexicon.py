@@ -7,7 +7,7 @@ generated here from the stems each line gives.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -34,7 +34,9 @@ class Lexicon:
     titles: frozenset[str]
     bodies: frozenset[str]
     function_words: frozenset[str]
-    quote_open: frozenset[str] = field(default_factory=frozenset)
+    time_words: frozenset[str]
+    documents: frozenset[str]
+    media: frozenset[tuple[str, ...]]
 
 
 def _lines(name: str) -> list[str]:
@@ -115,4 +117,15 @@ def lexicon() -> Lexicon:
         titles=_words("titles.txt"),
         bodies=_words("bodies.txt"),
         function_words=_words("function_words.txt"),
+        time_words=_words("time_words.txt"),
+        documents=_words("documents.txt"),
+        media=frozenset(tuple(fold(ln).split()) for ln in _lines("media.txt")),
     )
+
+
+def cue_form(norm: str, lex: Lexicon) -> CueForm | None:
+    """The cue a folded token spells, with or without و/ف: «واكدت» → أكد (verb, f.sg)."""
+    form = lex.cues.get(norm)
+    if form is None and len(norm) > 3 and norm[0] in "وف":
+        form = lex.cues.get(norm[1:])
+    return form

@@ -41,9 +41,7 @@ _MAPPED: dict[str, str] = {
     **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian (Eastern Arabic-Indic) digits
 }
 
-DELETED_CHARS: frozenset[str] = frozenset(
-    chr(cp) for lo, hi in _DELETED_RANGES for cp in range(lo, hi + 1)
-)
+DELETED_CHARS: frozenset[str] = frozenset(chr(cp) for lo, hi in _DELETED_RANGES for cp in range(lo, hi + 1))
 
 # A list indexed by code point is a faster translate table than a dict; code points past
 # its end raise IndexError, which str.translate reads as "keep the char".

@@ -18,7 +18,9 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from qala.nlp.doc import Doc, Token
-from qala.nlp.lexicon import CueForm, Lexicon, lexicon
+from qala.nlp.lexicon import CueForm, Lexicon, cue_form, lexicon
+from qala.nlp.normalize import fold
+from qala.nlp.phrases import NounPhrase, PhraseParser, strip_conj
 from qala.nlp.quotations import Quotation, find_quotations
 
 CLAUSE_PUNCT = {"،", ",", "؛", ";"}
@@ -43,24 +45,14 @@ class Candidate:
     cue_tok: int
     sent: int
     form: CueForm | None
-    subject: tuple[int, int] | None  # token range where the subject NP may stand
+    np: NounPhrase | None  # the subject named in the clause, if any
     shape: str  # verb | participle | attribution | headline
     confidence: float
 
 
-def strip_conj(norm: str) -> str:
-    """«وقال» → «قال», «فأكد» → «أكد»: the conjunction clitics before a cue."""
-    if len(norm) > 3 and norm[0] in "وف":
-        return norm[1:]
-    return norm
-
-
 def cue_at(tok: Token, lex: Lexicon) -> CueForm | None:
     """The cue a token spells, with or without و/ف, e.g. «وأكدت» → أكد (verb, f.sg)."""
-    form = lex.cues.get(tok.norm)
-    if form is None and len(tok.norm) > 3 and tok.norm[:1] in "وف":
-        form = lex.cues.get(tok.norm[1:])
-    return form
+    return cue_form(tok.norm, lex)
 
 
 def is_word(tok: Token) -> bool:
@@ -74,6 +66,7 @@ class _Finder:
         self.doc = doc
         self.toks = doc.tokens
         self.lex = lexicon()
+        self.parser = PhraseParser(doc, self.lex)
         self.quotes = find_quotations(doc)
         self.by_open = {q.open: q for q in self.quotes}
         self.by_close = {q.close: q for q in self.quotes if q.close is not None}
@@ -139,13 +132,22 @@ class _Finder:
         prev = self.toks[j - 1]
         form = self.cue(j)
         after_break = prev.text in CLAUSE_PUNCT or prev.norm in {"فيما", "بينما", "كما", "حيث"} or tok.norm[:1] in "وف"
+        if form is not None and form.kind == "participle" and (after_break or self._opens_content(j + 1, form)):
+            return True
         if form is not None and after_break:
             nxt = self.toks[j + 1] if j + 1 < len(self.toks) else None
-            if form.kind == "participle":
-                return True
             if nxt is not None and nxt.sent == tok.sent:
                 return True
         return prev.text in CLAUSE_PUNCT and self.attribution_at(j) is not None
+
+    def _opens_content(self, k: int, form: CueForm) -> bool:
+        """Whether a complementizer, colon or quotation follows a cue at k (after a preposition)."""
+        if k < len(self.toks) and strip_conj(self.toks[k].norm) in form.preps:
+            k += 1
+        if k >= len(self.toks):
+            return False
+        t = self.toks[k]
+        return self.is_comp(k) or t.text == ":" or k in self.by_open
 
     def attribution_at(self, i: int) -> int | None:
         """Index after the attribution phrase starting at token ``i`` (بحسب، وفقا لـ ...)."""
@@ -226,7 +228,7 @@ class _Finder:
             if t.text in END_PUNCT:
                 break
             k += 1
-        subject = (cue_end, k) if form.kind == "verb" else None
+        np = self.parser.subject_after_cue(cue_end, k) if form.kind == "verb" else None
         cue_span = (tok.start, self.toks[cue_end - 1].end)
         # the cue as written, without the conjunction clitic
         if tok.norm[:1] in "وف" and tok.norm not in self.lex.cues:
@@ -260,11 +262,9 @@ class _Finder:
                 return None
             if form.kind == "participle" and "object" not in form.flags:
                 return None
-            c_start = cue_end
-            if form.kind == "verb":
-                return None  # finite cues with an object need the subject split: not guessed
-            if c_start < end and strip_conj(self.toks[c_start].norm) in form.preps:
-                c_start += 1
+            c_start = self._object_start(np.tok_end if np is not None else cue_end, end, form)
+            if c_start is None:
+                return None
             c_end = self.clause_end(c_start, sent)
             typed = self.typed_content(c_start, c_end)
             conf = 0.6
@@ -277,8 +277,23 @@ class _Finder:
             return None
         if "weak" in form.flags:
             conf -= 0.3
-        return Candidate(kind, cue_span, content, i, sent, form, subject,
+        return Candidate(kind, cue_span, content, i, sent, form, np,
                          "participle" if form.kind == "participle" else "verb", conf)
+
+    def _object_start(self, k: int, end: int, form: CueForm) -> int | None:
+        """Where an object content starts: after the verb's preposition («حذر من ...», «أصر ... على ...»)."""
+        limit = min(end, k + 10)
+        if not form.preps:
+            while k < end and (self.toks[k].text in CLAUSE_PUNCT or self.toks[k].norm in self.lex.time_words):
+                k += 1
+            return k if k < end else None
+        for m in range(k, limit):
+            n = strip_conj(self.toks[m].norm)
+            if n in form.preps:
+                return m + 1
+            if self.toks[m].text in END_PUNCT or self.is_comp(m):
+                return None
+        return None
 
     def extend_speech(self, end: int, sent: int) -> int:
         """Colon speech without marks runs on over the next sentences of its line with no cue."""
@@ -312,8 +327,10 @@ class _Finder:
         if k < end and cue_at(self.toks[k], self.lex) is not None:
             verb = k
             k += 1
-        subject = (k, min(end, k + 8))
         if k >= end:
+            return None
+        np = self.attribution_source(k, min(end, k + 14), verb is not None)
+        if np is None:
             return None
         before = [t for t in self.toks[s_start:i] if is_word(t)]
         if len(before) <= 1:
@@ -337,7 +354,26 @@ class _Finder:
             return None
         cue_end = self.toks[verb].end if verb is not None else self.toks[after - 1].end
         return Candidate(typed[0], (tok.start + (1 if tok.norm[:1] == "و" and len(tok.norm) > 3 else 0), cue_end),
-                         typed[1], i, sent, None, subject, "attribution", 0.7)
+                         typed[1], i, sent, None, np, "attribution", 0.7)
+
+    def attribution_source(self, k: int, j: int, after_verb: bool) -> NounPhrase | None:
+        """The source after «بحسب»/«وفق ما أكده»: a named person, a body, a medium, a role."""
+        np = self.parser.subject_after_cue(k, j)
+        if np is None and after_verb:
+            # «وفق ما أكده لمراسل الجوهرة في المهدية، المدير الجهوي ...»: after the comma
+            m = k
+            while m < j and self.toks[m].text not in CLAUSE_PUNCT:
+                m += 1
+            np = self.parser.subject_after_cue(m + 1, j) if m + 1 < j else None
+        if np is None:
+            return None
+        if after_verb or np.kind != "person" or np.title:
+            return np
+        # a bare noun after «بحسب» is usually no source («بحسب الحاجة»): keep names we know as sources
+        key = tuple(fold(self.doc.text[np.start:np.end]).split())
+        if key in self.lex.media or (len(key) > 1 and not key[0].startswith("ال")):
+            return np
+        return None
 
     def headline(self, sent: int) -> Candidate | None:
         """«بوتين: السوريون يهربون ...» on a line of its own."""
@@ -364,8 +400,9 @@ class _Finder:
         if len(rest) < 3 or cue_at(self.toks[c + 1], self.lex) is not None:
             return None
         content = self.span_of(c + 1, last)
+        np = self.parser.phrase(first, c)
         return Candidate("direct", (self.toks[c].start, self.toks[c].end), content, c, sent, None,
-                         (first, c), "headline", 0.8)
+                         np, "headline", 0.8)
 
 
 def find_statements(doc: Doc) -> list[Candidate]:

@@ -4,7 +4,8 @@ Quote extraction works sentence by sentence, so a sentence must keep a quotation
 together: ``وتساءل: “ما هي هذه السياسات؟ إنها ...”.`` is one sentence even though it holds
 a question mark. Dots that are not sentence ends (``3.5``, ``د.``, ``U.S.``, URLs,
 ``روسيا.. حذرنا``) are skipped. Newlines end sentences, except in hard-wrapped texts
-(some outlets wrap paragraphs at ~75 chars), where only a short line ends a paragraph.
+(some outlets wrap paragraphs at ~75 chars), where a line ends its paragraph only if the
+next line's first word would have fit on it.
 """
 
 from __future__ import annotations
@@ -194,11 +195,13 @@ def _sentence_ends(text: str, ps: int, pe: int, masks: list[tuple[int, int]]) ->
         if masks and any(s <= p < e for s, e in masks):
             continue
         run = m.group()
-        if run == ".":
-            if _dot_continues(text, p, ps, pe):
-                continue
-        elif not any(ch in "!?؟۔" for ch in run):  # ellipsis: "إننا في روسيا.. حذرنا مرارا"
-            if p == ps or text[p - 1] not in QUOTE_MARKS:  # but "...بعدها".. وأكد ends one
+        if run == "." and _dot_continues(text, p, ps, pe):
+            continue
+        # An ellipsis goes on ("إننا في روسيا.. حذرنا مرارا") unless it follows a closing
+        # quote ("...بعدها".. وأكد).
+        if len(run) > 1 or run == "…":
+            ellipsis = not any(ch in "!?؟۔" for ch in run)
+            if ellipsis and (p == ps or text[p - 1] not in QUOTE_MARKS):
                 continue
         if quotes is None:
             quotes = _quote_spans(text, ps, pe)

@@ -1,0 +1,304 @@
+"""Noun phrases that name a source: title chains, names, bodies and unnamed descriptions.
+
+«الرئيس الروسي فلاديمير بوتين» → title «الرئيس الروسي», name «فلاديمير بوتين»;
+«المدير التنفيذي لسوق عكاظ الدكتور راشد الغامدي» → title «المدير التنفيذي لسوق عكاظ الدكتور»,
+name «راشد الغامدي»; «وزارة الخارجية المصرية» → a body; «مصدر أمني يمني» → an unnamed
+source. Which words are titles, bodies and function words comes from ``lang/ar``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qala.nlp.doc import Doc, Token
+from qala.nlp.lexicon import Lexicon, cue_form
+
+NAME_LINKS = {"بن", "ابن", "بنت", "ابو", "ابي", "ام", "عبد", "ال", "دي", "دا", "فون", "فان", "ولد", "بو", "ابا"}
+NISBA_ENDINGS = ("ي", "يه", "يون", "يين", "يان", "يتين", "يات", "يا")
+PRONOUN_SUFFIXES = ("ها", "هم", "هما", "ه")
+OPEN_MARKS = '"“”«„('
+CLOSE_MARKS = '"“”»‟)'
+SKIP_PUNCT = {"،", ",", "-", "–", "—"}
+
+
+@dataclass(slots=True)
+class NounPhrase:
+    """A source phrase; ``kind`` is person | body | source | title (a title with no name)."""
+
+    start: int  # char offsets of the whole phrase
+    end: int
+    tok_end: int  # token index after the phrase
+    title: str | None
+    name: str | None
+    kind: str
+    gender: str  # m | f | ?
+    number: str  # sg | pl
+    title_key: str | None = None  # folded title words, for coreference
+    definite: bool = False
+
+    @property
+    def label(self) -> str:
+        """What to call the speaker when nothing better is known."""
+        return self.name or self.title or ""
+
+
+def definite(norm: str) -> bool:
+    return norm.startswith("ال") and len(norm) > 3
+
+
+def strip_conj(norm: str) -> str:
+    """«وقال» → «قال», «فأكد» → «أكد»: the conjunction clitics."""
+    if len(norm) > 3 and norm[:1] in "وف":
+        return norm[1:]
+    return norm
+
+
+def bare(norm: str) -> str:
+    """«الرئيس» → «رئيس»: the word without ال."""
+    return norm[2:] if definite(norm) else norm
+
+
+class PhraseParser:
+    """Parses source noun phrases over one document's tokens."""
+
+    def __init__(self, doc: Doc, lex: Lexicon) -> None:
+        self.doc = doc
+        self.toks = doc.tokens
+        self.lex = lex
+
+    # -- word classes ----------------------------------------------------------------------
+
+    def title_word(self, tok: Token) -> bool:
+        n = tok.norm
+        if bare(n) in self.lex.titles:
+            return True
+        for suf in PRONOUN_SUFFIXES:  # «ومتحدثها الرسمي»
+            if n.endswith(suf) and bare(strip_conj(n)[: -len(suf)]) in self.lex.titles:
+                return True
+        return False
+
+    def body_word(self, tok: Token) -> bool:
+        return bare(tok.norm) in self.lex.bodies
+
+    def function_word(self, tok: Token) -> bool:
+        n = tok.norm
+        return n in self.lex.function_words or strip_conj(n) in self.lex.function_words
+
+    def is_word(self, tok: Token) -> bool:
+        return tok.text[:1].isalnum()
+
+    def is_cue(self, tok: Token) -> bool:
+        return cue_form(tok.norm, self.lex) is not None
+
+    def glued_preposition(self, tok: Token) -> bool:
+        """«لسوق», «للصحفيين», «بالقول»: a preposition written onto the next word."""
+        n = tok.norm
+        return len(n) > 3 and n[0] in "لب" and (n[1:3] == "ال" or n[1] == "ل" or bare(n[1:]) in self.lex.bodies
+                                                 or bare(n[1:]) in self.lex.titles)
+
+    def hard_stop(self, tok: Token) -> bool:
+        n = tok.norm
+        return (not self.is_word(tok) or self.function_word(tok) or n in self.lex.complementizers
+                or self.is_cue(tok) or n in self.lex.time_words or n.isdigit())
+
+    # -- parsing ---------------------------------------------------------------------------
+
+    def subject_after_cue(self, i: int, j: int) -> NounPhrase | None:
+        """The subject opening tokens i..j-1 after a cue, or None when the verb drops it."""
+        toks = self.toks
+        k = i
+        while k < j:
+            t = toks[k]
+            n = t.norm
+            if t.text in SKIP_PUNCT or n in self.lex.time_words or n in {"قد", "ايضا", "كذلك", "بدوره", "بدورها"}:
+                k += 1
+            elif t.text == "(" and k + 2 < j and toks[k + 2].text == ")":
+                k += 3  # «اليوم (الاثنين)»
+            elif n in {"ل", "لـ"} or (self.glued_preposition(t) and n[0] == "ل"):
+                k = self._skip_addressee(k, j)  # «أكد لـ"الاقتصادية" عبدالرحمن المسعد»
+            else:
+                break
+        if k >= j:
+            return None
+        t = toks[k]
+        if t.text in OPEN_MARKS:
+            return self._quoted_name(k, j)
+        if not self.is_word(t) or self.hard_stop(t) or self.glued_preposition(t):
+            return None
+        if self._pronoun_object(t):
+            return None  # «واعتبرت دعوته ...»: an object; the subject is dropped
+        return self.phrase(k, j)
+
+    def _pronoun_object(self, t: Token) -> bool:
+        return (len(t.norm) > 4 and t.text.endswith(("ه", "ها")) and not definite(t.norm)
+                and not self.title_word(t) and not self.body_word(t))
+
+    def _skip_addressee(self, k: int, j: int) -> int:
+        toks = self.toks
+        k += 1 if toks[k].norm in {"ل", "لـ"} else 0
+        if k < j and toks[k].text in OPEN_MARKS:
+            m = k + 1
+            while m < j and toks[m].text not in CLOSE_MARKS:
+                m += 1
+            return m + 1
+        k += 1
+        while k < j and (definite(toks[k].norm) or toks[k].text.isascii() and self.is_word(toks[k])):
+            k += 1
+        return k
+
+    def _quoted_name(self, k: int, j: int) -> NounPhrase | None:
+        toks = self.toks
+        m = k + 1
+        while m < j and toks[m].text not in CLOSE_MARKS:
+            m += 1
+        inner = [x for x in toks[k + 1:m] if self.is_word(x)]
+        if not 0 < len(inner) <= 4:
+            return None
+        s, e = inner[0].start, inner[-1].end
+        return NounPhrase(s, e, m + 1, None, self.doc.text[s:e], "body", "?", "sg")
+
+    def phrase(self, k: int, j: int) -> NounPhrase:
+        """Title chain, then name, then an apposed title: the phrase that starts at token k."""
+        toks = self.toks
+        text = self.doc.text
+        start = k
+        title_toks: list[Token] = []
+        kind = "person"
+        head = toks[k]
+        if self.title_word(head) or self.body_word(head):
+            kind = "body" if self.body_word(head) and not self.title_word(head) else "person"
+            title_toks.append(head)
+            k += 1
+            k = self._title_chain(k, j, title_toks, construct=kind == "body" or not definite(head.norm))
+        name_toks: list[Token] = []
+        if title_toks and k + 1 < j and toks[k].text in SKIP_PUNCT and self._name_start(toks[k + 1]):
+            k += 1  # «رئيس الهيئة الوطنية لمكافحة الفساد، شوقي الطبيب،»
+        while k < j and len(name_toks) < 6:
+            t = toks[k]
+            n = t.norm
+            if name_toks and name_toks[-1].norm in NAME_LINKS and self.is_word(t):
+                name_toks.append(t)  # «آل الشيخ», «بن عبدالله»
+                k += 1
+                continue
+            if self.hard_stop(t) or self.glued_preposition(t) or n.startswith("وال"):
+                break
+            if self.title_word(t) and (name_toks or not title_toks):
+                break
+            if name_toks and self.body_word(t):
+                break
+            if not name_toks and title_toks and kind == "person" and not definite(title_toks[0].norm) \
+                    and n.endswith(NISBA_ENDINGS):
+                break
+            name_toks.append(t)
+            k += 1
+        while name_toks and name_toks[-1].norm in NAME_LINKS:
+            name_toks.pop()
+            k -= 1
+        head_tok = title_toks[0] if title_toks else (name_toks[0] if name_toks else toks[start])
+        is_definite = definite(strip_conj(head_tok.norm))
+        if not title_toks and not name_toks:
+            name_toks = [toks[start]]
+            k = start + 1
+        if not name_toks:
+            if kind == "person":
+                kind = "title" if is_definite else "source"
+        elif kind == "body":
+            name_toks = title_toks + name_toks
+            title_toks = []
+        if not title_toks and len(name_toks) == 1 and definite(name_toks[0].norm) and self.function_word(name_toks[0]):
+            kind = "source"
+        parts = title_toks + name_toks
+        s, e = parts[0].start, parts[-1].end
+        title = text[title_toks[0].start:title_toks[-1].end] if title_toks else None
+        name = text[name_toks[0].start:name_toks[-1].end] if name_toks else None
+        gender, number = self._agreement(head_tok, kind)
+        title_key = " ".join(bare(strip_conj(t.norm)) for t in title_toks) if title_toks else None
+        return NounPhrase(s, e, k, title, name, kind, gender, number, title_key, is_definite)
+
+    def _title_chain(self, k: int, j: int, out: list[Token], construct: bool) -> int:
+        """Words that continue a title: «وزير الخارجية التركي», «المتحدث باسم البيت الأبيض»."""
+        toks = self.toks
+        proper_ok = construct  # «نادي التعاون», «لنادي اشبيلية»: a proper noun may follow a body word
+        while k < j:
+            t = toks[k]
+            n = t.norm
+            if not self.is_word(t):
+                if t.text in OPEN_MARKS and out:  # «هيئة "أونيمي" للطوارئ»
+                    m = k + 1
+                    while m < j and toks[m].text not in CLOSE_MARKS and m - k < 6:
+                        m += 1
+                    if m < j and toks[m].text in CLOSE_MARKS:
+                        out.extend(x for x in toks[k + 1:m] if self.is_word(x))
+                        k = m + 1
+                        continue
+                break
+            if n in {"باسم", "لدى"} and k + 1 < j:
+                out.append(t)
+                k += 1
+                proper_ok = True
+                continue
+            if n in self.lex.complementizers or self.is_cue(t) or n in self.lex.time_words:
+                break
+            if self.function_word(t):
+                if n == "في" and k + 1 < j and (self.body_word(out[0]) or not definite(out[0].norm)) \
+                        and self.is_word(toks[k + 1]) and not self.hard_stop(toks[k + 1]):
+                    out.extend(toks[k:k + 2])  # «مكتب رعاية الشباب في جدة», «مصادر في الشرطة»
+                    k += 2
+                    proper_ok = False
+                    continue
+                break
+            if definite(n) or self.title_word(t) or self.body_word(t):
+                out.append(t)
+                proper_ok = self.body_word(t)
+                k += 1
+                continue
+            if self.glued_preposition(t):
+                out.append(t)  # «المدير التنفيذي لسوق عكاظ»
+                proper_ok = True
+                k += 1
+                continue
+            if n.endswith(NISBA_ENDINGS) and not definite(out[0].norm):
+                out.append(t)  # «مصدر أمني يمني»
+                k += 1
+                continue
+            if proper_ok:
+                out.append(t)
+                k += 1
+                continue
+            break
+        return k
+
+    def _name_start(self, tok: Token) -> bool:
+        return (self.is_word(tok) and not self.hard_stop(tok) and not definite(tok.norm)
+                and not self.glued_preposition(tok) and not self.title_word(tok) and not self.body_word(tok))
+
+    def _agreement(self, head: Token, kind: str) -> tuple[str, str]:
+        raw = head.text
+        n = bare(strip_conj(head.norm))
+        if n.endswith(("يون", "يين", "ون")) or (n.endswith("ين") and len(n) > 5) or n in {"شهود", "مصادر", "مسوولان"}:
+            return "m", "pl"
+        if n.endswith("ات") and len(n) > 4:
+            return "f", "pl"
+        if raw.endswith("ة") or (kind == "body" and n.endswith("ه")):
+            return "f", "sg"
+        if kind in ("person", "title", "source") and self.title_word(head):
+            return "m", "sg"
+        return "?", "sg"
+
+    def sentence_subject(self, first: int, last: int) -> NounPhrase | None:
+        """The subject of a sentence's main clause: «النجيمي غرد ...» or «وامتنع الدبلوماسي ...»."""
+        toks = self.toks
+        k = first
+        while k < last and not self.is_word(toks[k]):
+            k += 1
+        if k >= last:
+            return None
+        t = toks[k]
+        n = strip_conj(t.norm)
+        if self.function_word(t):
+            return None
+        if definite(n) or self.title_word(t) or self.body_word(t):
+            return self.phrase(k, min(last, k + 12))
+        if t.norm[:1] == "و" and len(t.norm) > 3:  # a verb with و: the subject follows
+            return self.subject_after_cue(k + 1, min(last, k + 12))
+        return None
