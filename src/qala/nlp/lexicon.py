@@ -24,6 +24,7 @@ class CueForm:
     number: str  # sg | du | pl
     preps: tuple[str, ...] = ()
     flags: frozenset[str] = frozenset()
+    tense: str = "past"  # past | present (participles: past)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,8 @@ def _inflect(past: str, present: str, participle: str) -> list[tuple[str, str, s
                   (present + "ان", "verb", "m", "du"), ("س" + present, "verb", "m", "sg"),
                   ("ست" + stem, "verb", "f", "sg")]
     if participle:
-        forms += [(participle, "participle", "m", "sg"), (participle + "ا", "participle", "m", "sg"),
+        # the bare stem (مصر، مقر، مركز) is left out: as a participle cue it always carries an ending
+        forms += [(participle + "ا", "participle", "m", "sg"),
                   (participle + "ة", "participle", "f", "sg"), (participle + "ين", "participle", "m", "pl"),
                   (participle + "ات", "participle", "f", "pl"), (participle + "تين", "participle", "f", "du"),
                   (participle + "ان", "participle", "m", "du")]
@@ -98,11 +100,13 @@ def _load_cues() -> dict[str, CueForm]:
         flag_s = frozenset(f for f in flags.split(",") if f and f != "-")
         lemma = past or present
         for form, kind, gender, number in _inflect(past, present, participle):
-            cues.setdefault(fold(form), CueForm(lemma, kind, gender, number, prep_t, flag_s))
+            tense = "present" if present and form.endswith(present[1:]) and form[:1] in "يتس" and form != past else "past"
+            cues.setdefault(fold(form), CueForm(lemma, kind, gender, number, prep_t, flag_s, tense))
         for form in extra.split():
             form = fold(form)
             kind, gender, number = _guess_features(form)
-            cues[form] = CueForm(lemma, kind, gender, number, prep_t, flag_s)
+            tense = "present" if kind == "verb" and form[:1] in "يت" and len(form) > 3 else "past"
+            cues[form] = CueForm(lemma, kind, gender, number, prep_t, flag_s, tense)
     return cues
 
 

@@ -171,7 +171,17 @@ class PhraseParser:
             k += 1
             k = self._title_chain(k, j, title_toks, construct=kind == "body" or not definite(head.norm))
         name_toks: list[Token] = []
-        if title_toks and k + 1 < j and toks[k].text in SKIP_PUNCT and self._name_start(toks[k + 1]):
+        if (title_toks and not definite(head.norm) and len(title_toks) > 1 and kind == "person"
+                and not definite(title_toks[1].norm) and title_toks[1].norm.endswith(NISBA_ENDINGS)):
+            # «مصدر عسكري أردني مخول له»: an unnamed source; its description runs on a little
+            kind = "source"
+            while k < j and len(title_toks) < 6 and not self.hard_stop(toks[k]) and toks[k].norm[:1] != "ل" \
+                    and not self.title_word(toks[k]):
+                title_toks.append(toks[k])
+                k += 1
+            j = k
+        if (title_toks and k + 1 < j and toks[k].text in SKIP_PUNCT and self._name_start(toks[k + 1])
+                and (definite(title_toks[0].norm) or len(title_toks) > 1 and definite(title_toks[1].norm))):
             k += 1  # «رئيس الهيئة الوطنية لمكافحة الفساد، شوقي الطبيب،»
         while k < j and len(name_toks) < 6:
             t = toks[k]
@@ -182,10 +192,17 @@ class PhraseParser:
                 continue
             if self.hard_stop(t) or self.glued_preposition(t) or n.startswith("وال"):
                 break
+            if len(name_toks) >= 2 and n[:1] in "لب" and len(n) > 3:
+                break  # «نبيل أبو ردينة لوسائل إعلام»: a preposition after a full name
             if self.title_word(t) and (name_toks or not title_toks):
-                break
+                nxt = toks[k + 1] if k + 1 < len(toks) else None
+                ends = nxt is None or not self.is_word(nxt) or self.hard_stop(nxt)
+                if not (len(name_toks) == 1 and definite(n) and ends):
+                    break  # «خالد الزيلعي لاعب التعاون»: an apposed title, not part of the name
             if name_toks and self.body_word(t):
                 break
+            if name_toks and definite(name_toks[-1].norm) and not definite(n):
+                break  # «النجيمي غرد»: a name does not go on after its family name
             if not name_toks and title_toks and kind == "person" and not definite(title_toks[0].norm) \
                     and n.endswith(NISBA_ENDINGS):
                 break
@@ -195,7 +212,8 @@ class PhraseParser:
             name_toks.pop()
             k -= 1
         head_tok = title_toks[0] if title_toks else (name_toks[0] if name_toks else toks[start])
-        is_definite = definite(strip_conj(head_tok.norm))
+        # «وزير الخارجية» is definite through its genitive
+        is_definite = definite(strip_conj(head_tok.norm)) or (len(title_toks) > 1 and definite(title_toks[1].norm))
         if not title_toks and not name_toks:
             name_toks = [toks[start]]
             k = start + 1
@@ -249,11 +267,12 @@ class PhraseParser:
                 break
             if definite(n) or self.title_word(t) or self.body_word(t):
                 out.append(t)
-                proper_ok = self.body_word(t)
+                # only a body word in construct («نادي», not «الرئاسة») takes a proper noun after it
+                proper_ok = self.body_word(t) and not definite(n)
                 k += 1
                 continue
-            if self.glued_preposition(t):
-                out.append(t)  # «المدير التنفيذي لسوق عكاظ»
+            if self.glued_preposition(t) or (n[:1] == "ل" and len(n) > 3 and definite(out[-1].norm)):
+                out.append(t)  # «المدير التنفيذي لسوق عكاظ», «الهيئة الوطنية لمكافحة الفساد»
                 proper_ok = True
                 k += 1
                 continue
@@ -263,6 +282,7 @@ class PhraseParser:
                 continue
             if proper_ok:
                 out.append(t)
+                proper_ok = False
                 k += 1
                 continue
             break

@@ -30,7 +30,9 @@ TRIM = " \t\n\r.,،؛;:-–—…!?؟)(*"
 BLOCK_BEFORE_CUE = {"ان", "لن", "لم", "كي", "لكي", "حين", "عندما", "لما", "الذي", "التي", "الذين", "قبل", "بعد"}
 # Tokens before أن that make it no complementizer: «بعد أن», «قبل أن», «دون أن».
 BLOCK_BEFORE_COMP = {"بعد", "قبل", "منذ", "دون", "بدون", "حتى", "رغم", "بمجرد", "يجب", "يمكن", "ينبغي",
-                     "لابد", "بد", "عسى", "إلى", "الي", "من", "المتوقع", "المقرر", "المنتظر", "يبدو", "لولا"}
+                     "لابد", "بد", "عسى", "المتوقع", "المقرر", "المنتظر", "يبدو", "لولا"}
+# Prepositions that turn أن into a conjunction unless the cue governs them: «على أن», «إلى أن».
+PREPOSITIONS = {"علي", "الي", "عن", "في", "مع", "حتي", "من", "ل", "ب"}
 QUOTE_VERBAL_NOUNS = {"قوله", "قولها", "قولهم", "القول", "بالقول"}
 SPEAKER_SEARCH_WINDOW = 40
 
@@ -214,6 +216,9 @@ class _Finder:
         while k < end and k - cue_end < window:
             t = self.toks[k]
             if self.is_comp(k):
+                prev = strip_conj(self.toks[k - 1].norm)
+                if k - 1 > cue_end and prev in PREPOSITIONS and prev not in form.preps:
+                    return None  # «على أن», «إلى أن»: a conjunction, not reported speech
                 stop = "comp"
                 break
             if t.text == ":":
@@ -237,6 +242,8 @@ class _Finder:
         if stop == "comp":
             if "bare" in form.flags and k - cue_end > 8:
                 return None
+            if "bare" in form.flags and form.tense == "present" and k == cue_end:
+                return None  # «ويعتقد أن», «يذكر أن»: impersonal, nobody is quoted
             c_start = k + 1
             c_end = self.clause_end(c_start, sent)
             typed = self.typed_content(c_start, c_end)
@@ -258,11 +265,11 @@ class _Finder:
             typed = ("direct", (q.start, q.end))
             conf = 0.85
         else:
-            if "object" not in form.flags and form.kind != "participle":
-                return None
+            if "object" not in form.flags or form.tense == "present":
+                return None  # «يعتبر آخر التحقيقات»: often passive
             if form.kind == "participle" and "object" not in form.flags:
                 return None
-            c_start = self._object_start(np.tok_end if np is not None else cue_end, end, form)
+            c_start = self._object_start(np.tok_end if np is not None else cue_end, end, form, np is not None)
             if c_start is None:
                 return None
             c_end = self.clause_end(c_start, sent)
@@ -280,20 +287,20 @@ class _Finder:
         return Candidate(kind, cue_span, content, i, sent, form, np,
                          "participle" if form.kind == "participle" else "verb", conf)
 
-    def _object_start(self, k: int, end: int, form: CueForm) -> int | None:
+    def _object_start(self, k: int, end: int, form: CueForm, explicit: bool = False) -> int | None:
         """Where an object content starts: after the verb's preposition («حذر من ...», «أصر ... على ...»)."""
-        limit = min(end, k + 10)
-        if not form.preps:
-            while k < end and (self.toks[k].text in CLAUSE_PUNCT or self.toks[k].norm in self.lex.time_words):
-                k += 1
-            return k if k < end else None
-        for m in range(k, limit):
-            n = strip_conj(self.toks[m].norm)
-            if n in form.preps:
-                return m + 1
-            if self.toks[m].text in END_PUNCT or self.is_comp(m):
-                return None
-        return None
+        while k < end and (self.toks[k].text in CLAUSE_PUNCT or self.toks[k].norm in self.lex.time_words):
+            k += 1
+        if k >= end:
+            return None
+        if strip_conj(self.toks[k].norm) in form.preps:
+            return k + 1
+        if explicit and form.preps:
+            # «وأصر نتنياهو في بيانه الأحد، على عدم ...»: an adjunct before the preposition
+            for m in range(k, min(end, k + 12)):
+                if strip_conj(self.toks[m].norm) in form.preps and self.toks[m - 1].text in CLAUSE_PUNCT:
+                    return m + 1
+        return k
 
     def extend_speech(self, end: int, sent: int) -> int:
         """Colon speech without marks runs on over the next sentences of its line with no cue."""

@@ -95,9 +95,26 @@ class SpeakerResolver:
 
     # -- strategies ------------------------------------------------------------------------
 
+    def _first_token(self, c: Candidate) -> int:
+        first = c.cue_tok
+        while first > 0 and self.doc.tokens[first - 1].sent == c.sent:
+            first -= 1
+        return first
+
     def _pro_drop(self, c: Candidate) -> tuple[_Said, str] | None:
         gender = c.form.gender if c.form else "?"
         number = c.form.number if c.form else "sg"
+        if c.form is not None and "bare" in c.form.flags:
+            # a weak verb with no subject is often passive («ووصف بأنه»): only a speaker quoted
+            # in the last two sentences can be meant
+            if not self.history or c.sent - self.history[-1].sent > 2:
+                return None
+        first = self._first_token(c)
+        if first < c.cue_tok - 1:
+            # «الخارجية المصرية ... خرجت في بيان ...، واعتبرت»: the subject of this sentence
+            np = self.parser.sentence_subject(first, c.cue_tok)
+            if np is not None and np.kind in ("person", "body") and _agrees(gender, number, np):
+                return self._said(np, c), "pronoun"
         for h in reversed(self.history):
             if _agrees(gender, number, h.np):
                 return _Said(h.np, h.name, c.cue[0], c.sent), "pronoun"
@@ -162,9 +179,7 @@ class SpeakerResolver:
             same = [h for h in self.history if h.sent == c.sent]
             if same:
                 return _Said(same[-1].np, same[-1].name, c.cue[0], c.sent), "pronoun"
-            first = c.cue_tok
-            while first > 0 and self.doc.tokens[first - 1].sent == c.sent:
-                first -= 1
+            first = self._first_token(c)
             np = self.parser.sentence_subject(first, c.cue_tok)
             if np is None:
                 return self._pro_drop(c)
