@@ -197,7 +197,8 @@ class PhraseParser:
             if self.title_word(t) and (name_toks or not title_toks):
                 nxt = toks[k + 1] if k + 1 < len(toks) else None
                 ends = nxt is None or not self.is_word(nxt) or self.hard_stop(nxt)
-                if not (len(name_toks) == 1 and definite(n) and ends):
+                surname = (len(name_toks) == 1 and definite(n)) or (len(name_toks) > 1 and name_toks[-2].norm in NAME_LINKS)
+                if not (surname and ends):
                     break  # «خالد الزيلعي لاعب التعاون»: an apposed title, not part of the name
             if name_toks and self.body_word(t):
                 break
@@ -273,7 +274,7 @@ class PhraseParser:
                 continue
             if self.glued_preposition(t) or (n[:1] == "ل" and len(n) > 3 and definite(out[-1].norm)):
                 out.append(t)  # «المدير التنفيذي لسوق عكاظ», «الهيئة الوطنية لمكافحة الفساد»
-                proper_ok = True
+                proper_ok = not (n[1:3] == "ال" or n[1:2] == "ل")  # «لسوق» takes «عكاظ», «للانتخابات» nothing
                 k += 1
                 continue
             if n.endswith(NISBA_ENDINGS) and not definite(out[0].norm):
@@ -306,11 +307,26 @@ class PhraseParser:
         return "?", "sg"
 
     def sentence_subject(self, first: int, last: int) -> NounPhrase | None:
-        """The subject of a sentence's main clause: «النجيمي غرد ...» or «وامتنع الدبلوماسي ...»."""
+        """The subject of a sentence's main clause: «النجيمي غرد ...», «وامتنع الدبلوماسي ...»,
+        «من جهة ثانية، عبر عبد الله الدخيل ...», «وقد فتحت سلطة الأمن ...»."""
         toks = self.toks
         k = first
         while k < last and not self.is_word(toks[k]):
             k += 1
+        verb_next = False
+        if k < last and self.function_word(toks[k]):
+            if strip_conj(toks[k].norm) in {"قد", "لقد", "كما", "ثم"}:
+                k += 1
+                verb_next = True
+            else:
+                # a fronted phrase («من جهته،», «وفي بيان،») ends at the first comma
+                m = k
+                while m < last and m - k < 6 and toks[m].text not in SKIP_PUNCT:
+                    m += 1
+                if m >= last or m - k >= 6:
+                    return None
+                k = m + 1
+                verb_next = True
         if k >= last:
             return None
         t = toks[k]
@@ -319,6 +335,6 @@ class PhraseParser:
             return None
         if definite(n) or self.title_word(t) or self.body_word(t):
             return self.phrase(k, min(last, k + 12))
-        if t.norm[:1] == "و" and len(t.norm) > 3:  # a verb with و: the subject follows
+        if verb_next or (t.norm[:1] == "و" and len(t.norm) > 3):  # a verb: the subject follows
             return self.subject_after_cue(k + 1, min(last, k + 12))
         return None

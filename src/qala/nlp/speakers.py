@@ -104,23 +104,79 @@ class SpeakerResolver:
     def _pro_drop(self, c: Candidate) -> tuple[_Said, str] | None:
         gender = c.form.gender if c.form else "?"
         number = c.form.number if c.form else "sg"
-        if c.form is not None and "bare" in c.form.flags:
-            # a weak verb with no subject is often passive («ووصف بأنه»): only a speaker quoted
-            # in the last two sentences can be meant
-            if not self.history or c.sent - self.history[-1].sent > 2:
-                return None
+        # a weak verb with no subject is often passive («ووصف بأنه»): only a speaker quoted
+        # in the last two sentences can be meant
+        if c.form is not None and "bare" in c.form.flags and (
+                not self.history or c.sent - self.history[-1].sent > 2):
+            return None
         first = self._first_token(c)
         if first < c.cue_tok - 1:
-            # «الخارجية المصرية ... خرجت في بيان ...، واعتبرت»: the subject of this sentence
-            np = self.parser.sentence_subject(first, c.cue_tok)
-            if np is not None and np.kind in ("person", "body") and _agrees(gender, number, np):
-                return self._said(np, c), "pronoun"
-        for h in reversed(self.history):
-            if _agrees(gender, number, h.np):
-                return _Said(h.np, h.name, c.cue[0], c.sent), "pronoun"
+            # «الخارجية المصرية ... خرجت في بيان ...، واعتبرت»: a subject earlier in this sentence
+            np = self._nearest_subject(first, c.cue_tok, gender, number)
+            if np is not None:
+                return self._from_phrase(np, c, "pronoun")
+        last_sent = self.history[-1].sent if self.history else -1
+        for sent in range(c.sent - 1, max(last_sent, c.sent - 3), -1):
+            # «عبر عبد الله الدخيل عن ارتياحه ... وقال:» — a person introduced since the last statement
+            s_first = self._sentence_first_token(sent)
+            np = self.parser.sentence_subject(s_first, self._sentence_first_token(sent + 1))
+            if np is not None and np.kind == "person" and np.name and _agrees(gender, number, np):
+                return self._from_phrase(np, c, "pronoun")
+        for strict in (True, False):
+            for h in reversed(self.history):
+                if (h.np.gender == gender or not strict) and _agrees(gender, number, h.np):
+                    return _Said(h.np, h.name, c.cue[0], c.sent), "pronoun"
         before = [np for p, np in self.registry if p < c.cue[0] and _agrees(gender, number, np)]
         if before:
             return self._said(before[-1], c), "pronoun"
+        return None
+
+    def _sentence_first_token(self, sent: int) -> int:
+        toks = self.doc.tokens
+        if sent >= len(self.doc.sentences):
+            return len(toks)
+        start = self.doc.sentences[sent].start
+        lo, hi = 0, len(toks)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if toks[mid].start < start:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _nearest_subject(self, first: int, cue: int, gender: str, number: str) -> NounPhrase | None:
+        """The closest title or body phrase before the cue that agrees with it."""
+        np = self.parser.sentence_subject(first, cue)
+        toks = self.doc.tokens
+        for k in range(cue - 1, first - 1, -1):
+            t = toks[k]
+            if self.parser.title_word(t) or self.parser.body_word(t):
+                cand = self.parser.phrase(k, cue)
+                if cand.kind in ("person", "body", "title", "source") and _agrees(gender, number, cand) and (
+                        gender == "?" or cand.gender == gender):
+                    return cand
+        if np is not None and np.kind in ("person", "body") and _agrees(gender, number, np):
+            return np
+        return None
+
+    def _body_referent(self, np: NounPhrase, c: Candidate) -> tuple[_Said, str] | None:
+        """«السلطة», «الشركة» → the body the document named in full before."""
+        words = fold(self.doc.text[np.start:np.end]).split()
+        if len(words) > 2 or not np.definite:
+            return None
+        head = bare(strip_conj(words[0]))
+        for h in reversed(self.history):
+            hw = fold(h.name).split()
+            if h.np.kind == "body" and len(hw) > len(words) and bare(hw[0]) == head:
+                return _Said(h.np, h.name, c.cue[0], c.sent), "title"
+        toks = self.doc.tokens
+        for k in range(c.cue_tok - 1, -1, -1):
+            t = toks[k]
+            if bare(strip_conj(t.norm)) == head and not t.norm.startswith(("ال", "وال")):
+                cand = self.parser.phrase(k, min(len(toks), k + 8))
+                if cand.kind == "body" and len((cand.name or "").split()) > 1:
+                    return self._said(cand, c), "title"
         return None
 
     def _document_source(self, np: NounPhrase, c: Candidate) -> tuple[_Said, str] | None:
@@ -197,6 +253,10 @@ class SpeakerResolver:
             return doc_src
         if np.kind == "title":
             ref = self._title_referent(np, c)
+            if ref is not None:
+                return ref
+        if np.kind == "body":
+            ref = self._body_referent(np, c)
             if ref is not None:
                 return ref
         return self._said(np, c), resolution
