@@ -18,6 +18,7 @@ NISBA_ENDINGS = ("ي", "يه", "يون", "يين", "يان", "يتين", "يات
 PRONOUN_SUFFIXES = ("ها", "هم", "هما", "ه")
 OPEN_MARKS = '"“”«„('
 CLOSE_MARKS = '"“”»‟)'
+HONORIFICS = {"سماحه", "فضيله", "معالي", "سمو", "صاحب", "نيافه", "غبطه", "حضره"}
 SKIP_PUNCT = {"،", ",", "-", "–", "—"}
 
 
@@ -72,9 +73,16 @@ class PhraseParser:
         n = tok.norm
         if bare(n) in self.lex.titles:
             return True
-        for suf in PRONOUN_SUFFIXES:  # «ومتحدثها الرسمي»
-            if n.endswith(suf) and bare(strip_conj(n)[: -len(suf)]) in self.lex.titles:
-                return True
+        return self.possessed_title(tok)
+
+    def possessed_title(self, tok: Token) -> bool:
+        """«ومتحدثها», «سماحته»: a title with a possessive pronoun, definite by it."""
+        n = tok.norm
+        for suf in PRONOUN_SUFFIXES:
+            if n.endswith(suf) and len(n) > len(suf) + 2:
+                stem = bare(strip_conj(n)[: -len(suf)])
+                if stem in self.lex.titles or (stem.endswith("ت") and stem[:-1] + "ه" in self.lex.titles):
+                    return True
         return False
 
     def body_word(self, tok: Token) -> bool:
@@ -172,7 +180,8 @@ class PhraseParser:
             k = self._title_chain(k, j, title_toks, construct=kind == "body" or not definite(head.norm))
         name_toks: list[Token] = []
         if (title_toks and not definite(head.norm) and len(title_toks) > 1 and kind == "person"
-                and not definite(title_toks[1].norm) and title_toks[1].norm.endswith(NISBA_ENDINGS)):
+                and not definite(title_toks[1].norm) and title_toks[1].norm.endswith(NISBA_ENDINGS)
+                and not self.title_word(title_toks[1])):
             # «مصدر عسكري أردني مخول له»: an unnamed source; its description runs on a little
             kind = "source"
             while k < j and len(title_toks) < 6 and not self.hard_stop(toks[k]) and toks[k].norm[:1] != "ل" \
@@ -203,7 +212,13 @@ class PhraseParser:
             if name_toks and self.body_word(t):
                 break
             if name_toks and definite(name_toks[-1].norm) and not definite(n):
-                break  # «النجيمي غرد»: a name does not go on after its family name
+                if not title_toks and all(definite(x.norm) for x in name_toks) and self._name_start(t) \
+                        and k + 1 < j and self._name_start(toks[k + 1]):
+                    # «المهاجم الفرنسي أنطوان غريزمان»: a title we do not list, then the name
+                    title_toks, name_toks = name_toks, []
+                    kind = "person"
+                else:
+                    break  # «النجيمي غرد»: a name does not go on after its family name
             if not name_toks and title_toks and kind == "person" and not definite(title_toks[0].norm) \
                     and n.endswith(NISBA_ENDINGS):
                 break
@@ -214,7 +229,8 @@ class PhraseParser:
             k -= 1
         head_tok = title_toks[0] if title_toks else (name_toks[0] if name_toks else toks[start])
         # «وزير الخارجية» is definite through its genitive
-        is_definite = definite(strip_conj(head_tok.norm)) or (len(title_toks) > 1 and definite(title_toks[1].norm))
+        is_definite = (definite(strip_conj(head_tok.norm)) or (len(title_toks) > 1 and definite(title_toks[1].norm))
+                       or self.possessed_title(head_tok))
         if not title_toks and not name_toks:
             name_toks = [toks[start]]
             k = start + 1
@@ -230,7 +246,10 @@ class PhraseParser:
         s, e = parts[0].start, parts[-1].end
         title = text[title_toks[0].start:title_toks[-1].end] if title_toks else None
         name = text[name_toks[0].start:name_toks[-1].end] if name_toks else None
-        gender, number = self._agreement(head_tok, kind)
+        gender_tok = head_tok
+        if len(title_toks) > 1 and bare(head_tok.norm) in HONORIFICS:
+            gender_tok = title_toks[1]  # «سماحة المفتي»: the honorific is feminine, the man is not
+        gender, number = self._agreement(gender_tok, kind)
         title_key = " ".join(bare(strip_conj(t.norm)) for t in title_toks) if title_toks else None
         return NounPhrase(s, e, k, title, name, kind, gender, number, title_key, is_definite)
 
@@ -241,6 +260,8 @@ class PhraseParser:
         while k < j:
             t = toks[k]
             n = t.norm
+            if n[:1] == "و" and len(n) > 4 and (definite(n[1:]) or bare(n[1:]) in self.lex.bodies):
+                n = n[1:]  # «هيئة كبار العلماء وإدارة البحوث العلمية والإفتاء»
             if not self.is_word(t):
                 if t.text in OPEN_MARKS and out:  # «هيئة "أونيمي" للطوارئ»
                     m = k + 1
@@ -266,7 +287,7 @@ class PhraseParser:
                     proper_ok = False
                     continue
                 break
-            if definite(n) or self.title_word(t) or self.body_word(t):
+            if definite(n) or self.title_word(t) or self.body_word(t) or bare(n) in self.lex.bodies:
                 out.append(t)
                 # only a body word in construct («نادي», not «الرئاسة») takes a proper noun after it
                 proper_ok = self.body_word(t) and not definite(n)

@@ -101,7 +101,7 @@ class _Finder:
         if not is_word(tok):
             return None
         form = cue_at(tok, self.lex)
-        if form is None or self.inside_speech(tok.start):
+        if form is None or self.inside_speech(tok.start) or tok.norm in self.lex.function_words:
             return None
         prev = self.toks[i - 1].norm if i > 0 and self.toks[i - 1].sent == tok.sent else ""
         if form.kind == "verb" and strip_conj(prev) in BLOCK_BEFORE_CUE:
