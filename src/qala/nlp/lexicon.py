@@ -130,6 +130,12 @@ def lexicon() -> Lexicon:
 def cue_form(norm: str, lex: Lexicon) -> CueForm | None:
     """The cue a folded token spells, with or without و/ف: «واكدت» → أكد (verb, f.sg)."""
     form = lex.cues.get(norm)
-    if form is None and len(norm) > 3 and norm[0] in "وف":
+    if form is None and len(norm) > 2 and norm[0] in "وف":
         form = lex.cues.get(norm[1:])
+    if form is None and len(norm) > 4 and norm.endswith(("ه", "ها")):
+        # «وفق ما أكده», «حسب ما ذكرها»: a verb with its object pronoun
+        stem = norm[:-2] if norm.endswith("ها") else norm[:-1]
+        form = lex.cues.get(stem) or (lex.cues.get(stem[1:]) if stem[:1] in "وف" else None)
+        if form is not None and form.kind != "verb":
+            form = None
     return form

@@ -15,7 +15,7 @@ plus headlines «بوتين: السوريون يهربون من ...» (cue ``:``
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qala.nlp.doc import Doc, Token
 from qala.nlp.lexicon import CueForm, Lexicon, cue_form, lexicon
@@ -140,6 +140,9 @@ class _Finder:
             nxt = self.toks[j + 1] if j + 1 < len(self.toks) else None
             if nxt is not None and nxt.sent == tok.sent:
                 return True
+        if form is not None and form.kind == "verb" and any(
+                self._opens_content(m, form) for m in range(j + 1, min(j + 4, len(self.toks)))):
+            return True  # «لكنها أضافت ... إن»
         return prev.text in CLAUSE_PUNCT and self.attribution_at(j) is not None
 
     def _opens_content(self, k: int, form: CueForm) -> bool:
@@ -234,6 +237,15 @@ class _Finder:
                 break
             k += 1
         np = self.parser.subject_after_cue(cue_end, k) if form.kind == "verb" else None
+        if "source" in form.flags:
+            # «ونقل التلفزيون السوري عن مصدر عسكري قوله:»: the speaker follows عن
+            src = next((m for m in range(cue_end, k) if self.toks[m].norm == "عن"), None)
+            if src is None:
+                return None
+            np = self.parser.subject_after_cue(src + 1, k)
+            if np is None:
+                return None
+            form = replace(form, flags=form.flags | {"strong"})
         cue_span = (tok.start, self.toks[cue_end - 1].end)
         # the cue as written, without the conjunction clitic
         if tok.norm[:1] in "وف" and tok.norm not in self.lex.cues:
@@ -265,10 +277,9 @@ class _Finder:
             typed = ("direct", (q.start, q.end))
             conf = 0.85
         else:
-            if "object" not in form.flags or form.tense == "present":
+            strong_participle = form.kind == "participle" and "strong" in form.flags
+            if ("object" not in form.flags and not strong_participle) or form.tense == "present":
                 return None  # «يعتبر آخر التحقيقات»: often passive
-            if form.kind == "participle" and "object" not in form.flags:
-                return None
             c_start = self._object_start(np.tok_end if np is not None else cue_end, end, form, np is not None)
             if c_start is None:
                 return None
@@ -313,7 +324,10 @@ class _Finder:
                 break
             first = self.sent_tok_end[s]
             last = self.sent_tok_end[s + 1]
-            if any(self.cue(j) is not None for j in range(first, last)):
+            # a new attribution at the start of the sentence ends the speech; a cue inside
+            # it («يقولون إرهاب يهودي») is part of what is said
+            if any(self.cue(j) is not None or self.attribution_at(j) is not None
+                   for j in range(first, min(last, first + 4))):
                 break
             if first < last and self.toks[first].norm in {"من", "ومن", "وفي", "في"}:
                 break
