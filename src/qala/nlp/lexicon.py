@@ -127,12 +127,15 @@ def lexicon() -> Lexicon:
     )
 
 
-def cue_form(norm: str, lex: Lexicon) -> CueForm | None:
-    """The cue a folded token spells, with or without و/ف: «واكدت» → أكد (verb, f.sg)."""
+def cue_form(norm: str, lex: Lexicon, raw: str = "") -> CueForm | None:
+    """The cue a folded token spells, with or without و/ف: «واكدت» → أكد (verb, f.sg).
+
+    ``raw`` is the token as written: an object pronoun («أكده») is only split off a ه that is
+    not a folded ة («حملة» is no «حمّله»)."""
     form = lex.cues.get(norm)
     if form is None and len(norm) > 2 and norm[0] in "وف":
         form = lex.cues.get(norm[1:])
-    if form is None and len(norm) > 4 and norm.endswith(("ه", "ها")):
+    if form is None and len(norm) > 4 and raw.endswith(("ه", "ها")):
         # «وفق ما أكده», «حسب ما ذكرها»: a verb with its object pronoun
         stem = norm[:-2] if norm.endswith("ها") else norm[:-1]
         form = lex.cues.get(stem) or (lex.cues.get(stem[1:]) if stem[:1] in "وف" else None)

@@ -96,7 +96,7 @@ class PhraseParser:
         return tok.text[:1].isalnum()
 
     def is_cue(self, tok: Token) -> bool:
-        return cue_form(tok.norm, self.lex) is not None
+        return cue_form(tok.norm, self.lex, tok.text) is not None
 
     def glued_preposition(self, tok: Token) -> bool:
         """«لسوق», «للصحفيين», «بالقول»: a preposition written onto the next word."""
@@ -283,8 +283,8 @@ class PhraseParser:
                 if n == "في" and k + 1 < j and (self.body_word(out[0]) or not definite(out[0].norm)) \
                         and self.is_word(toks[k + 1]) and not self.hard_stop(toks[k + 1]):
                     out.extend(toks[k:k + 2])  # «مكتب رعاية الشباب في جدة», «مصادر في الشرطة»
+                    proper_ok = self.body_word(toks[k + 1]) and not definite(toks[k + 1].norm)
                     k += 2
-                    proper_ok = False
                     continue
                 break
             if definite(n) or self.title_word(t) or self.body_word(t) or bare(n) in self.lex.bodies:

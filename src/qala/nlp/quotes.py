@@ -54,7 +54,7 @@ class Candidate:
 
 def cue_at(tok: Token, lex: Lexicon) -> CueForm | None:
     """The cue a token spells, with or without و/ف, e.g. «وأكدت» → أكد (verb, f.sg)."""
-    return cue_form(tok.norm, lex)
+    return cue_form(tok.norm, lex, tok.text)
 
 
 def is_word(tok: Token) -> bool:
@@ -145,6 +145,12 @@ class _Finder:
             return True  # «لكنها أضافت ... إن»
         return prev.text in CLAUSE_PUNCT and self.attribution_at(j) is not None
 
+    def _names_quote(self, k: int) -> bool:
+        """«لـ "الجوهرة اف أم"», «على موقع “تويتر”»: a quotation after a preposition is a name."""
+        prev = self.toks[k - 1] if k > 0 else None
+        return prev is not None and (strip_conj(prev.norm) in PREPOSITIONS or prev.norm in {"ل", "لـ"}
+                                     or prev.norm in self.lex.function_words and prev.norm not in self.lex.complementizers)
+
     def _opens_content(self, k: int, form: CueForm) -> bool:
         """Whether a complementizer, colon or quotation follows a cue at k (after a preposition)."""
         if k < len(self.toks) and strip_conj(self.toks[k].norm) in form.preps:
@@ -228,7 +234,7 @@ class _Finder:
                 stop = "colon"
                 break
             q = self.by_open.get(k)
-            if q is not None and q.words >= 3 and q.depth == 0:
+            if q is not None and q.words >= 3 and q.depth == 0 and not self._names_quote(k):
                 stop = "quote"
                 break
             if k > cue_end and is_word(t) and self.cue(k) is not None:
@@ -283,6 +289,8 @@ class _Finder:
             c_start = self._object_start(np.tok_end if np is not None else cue_end, end, form, np is not None)
             if c_start is None:
                 return None
+            if "object" not in form.flags and self.toks[c_start].norm in self.lex.function_words:
+                return None  # «قائلا في سلسلة تغريدات»: an adjunct, the speech comes later
             c_end = self.clause_end(c_start, sent)
             typed = self.typed_content(c_start, c_end)
             conf = 0.6

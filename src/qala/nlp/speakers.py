@@ -109,6 +109,10 @@ class SpeakerResolver:
         if c.form is not None and "bare" in c.form.flags and (
                 not self.history or c.sent - self.history[-1].sent > 2):
             return None
+        same = [h for h in self.history if h.sent == c.sent and _agrees(gender, number, h.np)]
+        if same:
+            # «وقالت ماي ... إن ...، لكنها أضافت»: the speaker of this sentence goes on
+            return _Said(same[-1].np, same[-1].name, c.cue[0], c.sent), "pronoun"
         first = self._first_token(c)
         if first < c.cue_tok - 1:
             # «الخارجية المصرية ... خرجت في بيان ...، واعتبرت»: a subject earlier in this sentence
@@ -118,8 +122,7 @@ class SpeakerResolver:
         last_sent = self.history[-1].sent if self.history else -1
         for sent in range(c.sent - 1, max(last_sent, c.sent - 3), -1):
             # «عبر عبد الله الدخيل عن ارتياحه ... وقال:» — a person introduced since the last statement
-            s_first = self._sentence_first_token(sent)
-            np = self.parser.sentence_subject(s_first, self._sentence_first_token(sent + 1))
+            np = self._subject_of(sent)
             if np is not None and np.kind == "person" and np.name and _agrees(gender, number, np):
                 return self._from_phrase(np, c, "pronoun")
         for strict in (True, False):
@@ -145,9 +148,15 @@ class SpeakerResolver:
                 hi = mid
         return lo
 
+    def _subject_of(self, sent: int) -> NounPhrase | None:
+        return self.parser.sentence_subject(self._sentence_first_token(sent), self._sentence_first_token(sent + 1))
+
     def _nearest_subject(self, first: int, cue: int, gender: str, number: str) -> NounPhrase | None:
-        """The closest title or body phrase before the cue that agrees with it."""
+        """The sentence's own subject if it agrees, else the closest agreeing title or body phrase."""
         np = self.parser.sentence_subject(first, cue)
+        if np is not None and np.kind in ("person", "body") and _agrees(gender, number, np) and (
+                gender == "?" or np.gender == gender):
+            return np
         toks = self.doc.tokens
         for k in range(cue - 1, first - 1, -1):
             t = toks[k]
@@ -192,7 +201,11 @@ class SpeakerResolver:
     def _title_referent(self, np: NounPhrase, c: Candidate) -> tuple[_Said, str] | None:
         """«الرئيس الروسي» → whom the document names with that title, or who was just quoted."""
         pos = c.cue[0]
+        key = (np.title_key or "").split()
         same = [(p, r) for p, r in self.registry if r.title_key == np.title_key]
+        if not same and key:
+            # «المتحدث» → «المتحدث باسم المفوضية، أندريه ماهيكيك»
+            same = [(p, r) for p, r in self.registry if (r.title_key or "").split()[:len(key)] == key]
         if same:
             before = [x for x in same if x[0] < pos]
             return self._said((before[-1] if before else same[0])[1], c), "title"
@@ -208,6 +221,11 @@ class SpeakerResolver:
             o = other.np
             if other.cue[0] > pos and o is not None and o.kind == "person" and o.name and other.sent - c.sent <= 2:
                 return self._said(o, other), "title"
+        for sent in range(c.sent - 1, max(-1, c.sent - 4), -1):
+            # «وقدم بييلسا خطاب الاستقالة ... وقال المدرب الأرجنتيني»: the person the text is about
+            o = self._subject_of(sent)
+            if o is not None and o.kind == "person" and o.name and not o.title and _agrees(np.gender, np.number, o):
+                return self._said(o, c), "description"
         return None
 
     def _before_verb(self, c: Candidate) -> NounPhrase | None:
