@@ -32,6 +32,7 @@ class Lexicon:
     cues: dict[str, CueForm]
     complementizers: frozenset[str]
     attribution: tuple[tuple[str, ...], ...]
+    attribution_by_first: dict[str, tuple[tuple[str, ...], ...]]
     titles: frozenset[str]
     bodies: frozenset[str]
     function_words: frozenset[str]
@@ -118,6 +119,8 @@ def lexicon() -> Lexicon:
         cues=_load_cues(),
         complementizers=_words("complementizers.txt"),
         attribution=tuple(sorted(attribution, key=len, reverse=True)),
+        attribution_by_first={w: tuple(sorted((p for p in attribution if p[0] == w), key=len, reverse=True))
+                              for w in {p[0] for p in attribution}},
         titles=_words("titles.txt"),
         bodies=_words("bodies.txt"),
         function_words=_words("function_words.txt"),

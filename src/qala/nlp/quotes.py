@@ -162,25 +162,24 @@ class _Finder:
 
     def attribution_at(self, i: int) -> int | None:
         """Index after the attribution phrase starting at token ``i`` (بحسب، وفقا لـ ...)."""
-        for phrase in self.lex.attribution:
-            k = i
-            ok = True
-            for n, word in enumerate(phrase):
+        first = self.toks[i].norm
+        phrases = self.lex.attribution_by_first.get(first) or self.lex.attribution_by_first.get(strip_conj(first))
+        if not phrases:
+            return None
+        for phrase in phrases:  # longest first
+            k = i + 1
+            for n, word in enumerate(phrase[1:], start=1):
                 if k >= len(self.toks):
-                    ok = False
                     break
                 norm = self.toks[k].norm
-                if n == 0:
-                    norm = strip_conj(norm) if norm not in (word,) else norm
                 if norm == word:
                     k += 1
                     continue
                 # «وفقا للبيان»: a final ل attaches to the next word
                 if n == len(phrase) - 1 and word == "ل" and norm.startswith("ل") and len(norm) > 2:
                     return k  # the source starts inside this token
-                ok = False
                 break
-            if ok:
+            else:
                 return k
         return None
 
