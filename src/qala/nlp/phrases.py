@@ -54,6 +54,16 @@ def strip_conj(norm: str) -> str:
     return norm
 
 
+def unglue(tok: Token) -> Token:
+    """«للمتحدث» → «المتحدث», «لوزير» → «وزير»: the word without its glued ل/ب."""
+    n = tok.norm
+    if n.startswith("لل") and len(n) > 3:
+        return Token(tok.start, tok.end, tok.text, "ال" + n[2:], tok.sent)
+    if n[:1] in "لب" and len(n) > 3:
+        return Token(tok.start + 1, tok.end, tok.text[1:], n[1:], tok.sent)
+    return tok
+
+
 def bare(norm: str) -> str:
     """«الرئيس» → «رئيس»: the word without ال."""
     return norm[2:] if definite(norm) else norm
@@ -90,6 +100,8 @@ class PhraseParser:
 
     def function_word(self, tok: Token) -> bool:
         n = tok.norm
+        if n == "علي" and tok.text.endswith("ي"):
+            return False  # the name علي, not the preposition على (both fold to علي)
         return n in self.lex.function_words or strip_conj(n) in self.lex.function_words
 
     def is_word(self, tok: Token) -> bool:
@@ -165,14 +177,18 @@ class PhraseParser:
         s, e = inner[0].start, inner[-1].end
         return NounPhrase(s, e, m + 1, None, self.doc.text[s:e], "body", "?", "sg")
 
-    def phrase(self, k: int, j: int) -> NounPhrase:
-        """Title chain, then name, then an apposed title: the phrase that starts at token k."""
+    def phrase(self, k: int, j: int, glued: bool = False) -> NounPhrase:
+        """Title chain, then name, then an apposed title: the phrase that starts at token k.
+
+        ``glued``: the first token carries a preposition to drop («للمتحدث باسم الجيش»)."""
         toks = self.toks
         text = self.doc.text
         start = k
         title_toks: list[Token] = []
         kind = "person"
         head = toks[k]
+        if glued:
+            head = unglue(head)
         if self.title_word(head) or self.body_word(head):
             kind = "body" if self.body_word(head) and not self.title_word(head) else "person"
             title_toks.append(head)
@@ -219,20 +235,20 @@ class PhraseParser:
                     kind = "person"
                 else:
                     break  # «النجيمي غرد»: a name does not go on after its family name
-            if not name_toks and title_toks and kind == "person" and not definite(title_toks[0].norm) \
+            if not name_toks and title_toks and kind == "person" and not self._definite_chain(title_toks) \
                     and n.endswith(NISBA_ENDINGS):
-                break
+                break  # «مسؤول فلسطيني»: an adjective of an unnamed source, not a name
             name_toks.append(t)
             k += 1
         while name_toks and name_toks[-1].norm in NAME_LINKS:
             name_toks.pop()
             k -= 1
-        head_tok = title_toks[0] if title_toks else (name_toks[0] if name_toks else toks[start])
+        head_tok = title_toks[0] if title_toks else (name_toks[0] if name_toks else head)
         # «وزير الخارجية» is definite through its genitive
         is_definite = (definite(strip_conj(head_tok.norm)) or (len(title_toks) > 1 and definite(title_toks[1].norm))
                        or self.possessed_title(head_tok))
         if not title_toks and not name_toks:
-            name_toks = [toks[start]]
+            name_toks = [head]
             k = start + 1
         if not name_toks:
             if kind == "person":
@@ -250,7 +266,7 @@ class PhraseParser:
         if len(title_toks) > 1 and bare(head_tok.norm) in HONORIFICS:
             gender_tok = title_toks[1]  # «سماحة المفتي»: the honorific is feminine, the man is not
         gender, number = self._agreement(gender_tok, kind)
-        title_key = " ".join(bare(strip_conj(t.norm)) for t in title_toks) if title_toks else None
+        title_key = " ".join(bare(t.norm[1:] if t.norm.startswith("وال") else t.norm) for t in title_toks) or None
         return NounPhrase(s, e, k, title, name, kind, gender, number, title_key, is_definite)
 
     def _title_chain(self, k: int, j: int, out: list[Token], construct: bool) -> int:
@@ -298,7 +314,7 @@ class PhraseParser:
                 proper_ok = not (n[1:3] == "ال" or n[1:2] == "ل")  # «لسوق» takes «عكاظ», «للانتخابات» nothing
                 k += 1
                 continue
-            if n.endswith(NISBA_ENDINGS) and not definite(out[0].norm):
+            if n.endswith(NISBA_ENDINGS) and not any(definite(x.norm) for x in out):
                 out.append(t)  # «مصدر أمني يمني»
                 k += 1
                 continue
@@ -309,6 +325,11 @@ class PhraseParser:
                 continue
             break
         return k
+
+    @staticmethod
+    def _definite_chain(title_toks: list[Token]) -> bool:
+        """«وزير الخارجية» is definite through its genitive, «مسؤول فلسطيني» is not."""
+        return definite(title_toks[0].norm) or (len(title_toks) > 1 and definite(title_toks[1].norm))
 
     def _name_start(self, tok: Token) -> bool:
         return (self.is_word(tok) and not self.hard_stop(tok) and not definite(tok.norm)

@@ -193,6 +193,16 @@ class _Finder:
             e -= 1
         return s, e
 
+    def inner(self, q: Quotation) -> tuple[int, int]:
+        """The words inside a quotation, without the space some writers leave before the mark."""
+        s, e = q.start, q.end
+        text = self.doc.text
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        return s, e
+
     def typed_content(self, i: int, j: int) -> tuple[str, tuple[int, int]] | None:
         """Content of tokens i..j-1 with its type; a lone quotation becomes direct without marks."""
         if j <= i:
@@ -201,7 +211,7 @@ class _Finder:
         if q is not None and q.words >= 3 and (q.close is None or q.close >= j - 2):
             tail = [t for t in self.toks[(q.close or j) + 1:j] if is_word(t)]
             if not tail or len(tail) <= 4:
-                return "direct", (q.start, q.end)
+                return "direct", self.inner(q)
         s, e = self.span_of(i, j)
         if e - s < 2:
             return None
@@ -270,7 +280,7 @@ class _Finder:
             c_start = k + 1
             q = self.by_open.get(c_start)
             if q is not None and q.words >= 2:
-                typed = ("direct", (q.start, q.end))
+                typed = ("direct", self.inner(q))
             else:
                 c_end = self.clause_end(c_start, sent)
                 c_end = self.extend_speech(c_end, sent)
@@ -279,7 +289,7 @@ class _Finder:
             if "strong" not in form.flags and form.kind == "verb" and "object" not in form.flags:
                 return None
             q = self.by_open[k]
-            typed = ("direct", (q.start, q.end))
+            typed = ("direct", self.inner(q))
             conf = 0.85
         else:
             strong_participle = form.kind == "participle" and "strong" in form.flags
@@ -357,7 +367,9 @@ class _Finder:
             k += 1
         if k >= end:
             return None
-        np = self.attribution_source(k, min(end, k + 14), verb is not None)
+        glued = k == after and k < end and self.toks[k - 1].norm not in ("ل", "لـ") and \
+            self.lex.attribution_by_first and self.toks[k].norm[:1] == "ل" and verb is None
+        np = self.attribution_source(k, min(end, k + 14), verb is not None, bool(glued))
         if np is None:
             return None
         before = [t for t in self.toks[s_start:i] if is_word(t)]
@@ -384,9 +396,9 @@ class _Finder:
         return Candidate(typed[0], (tok.start + (1 if tok.norm[:1] == "و" and len(tok.norm) > 3 else 0), cue_end),
                          typed[1], i, sent, None, np, "attribution", 0.7)
 
-    def attribution_source(self, k: int, j: int, after_verb: bool) -> NounPhrase | None:
+    def attribution_source(self, k: int, j: int, after_verb: bool, glued: bool = False) -> NounPhrase | None:
         """The source after «بحسب»/«وفق ما أكده»: a named person, a body, a medium, a role."""
-        np = self.parser.subject_after_cue(k, j)
+        np = self.parser.phrase(k, j, glued=True) if glued else self.parser.subject_after_cue(k, j)
         if np is None and after_verb:
             # «وفق ما أكده لمراسل الجوهرة في المهدية، المدير الجهوي ...»: after the comma
             m = k
