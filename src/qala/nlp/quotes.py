@@ -324,9 +324,12 @@ class _Finder:
         if strip_conj(self.toks[k].norm) in form.preps:
             return k + 1
         if explicit and form.preps:
-            # «وأصر نتنياهو في بيانه الأحد، على عدم ...»: an adjunct before the preposition
+            # «وأصر نتنياهو في بيانه الأحد، على عدم ...», «واستغرب الرئيس في هذا السياق من ...»:
+            # an adjunct (after a comma, or a prepositional phrase) before the verb's preposition
+            adjunct = self.toks[k].norm in self.lex.function_words
             for m in range(k, min(end, k + 12)):
-                if strip_conj(self.toks[m].norm) in form.preps and self.toks[m - 1].text in CLAUSE_PUNCT:
+                if strip_conj(self.toks[m].norm) in form.preps and (
+                        self.toks[m - 1].text in CLAUSE_PUNCT or adjunct and m - k <= 6):
                     return m + 1
         return k
 
