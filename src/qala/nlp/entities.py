@@ -1,0 +1,95 @@
+"""Entity resolution inside one document: mentions clustered into entities.
+
+«فلاديمير بوتين», «بوتين» and «الرئيس الروسي فلاديمير بوتين» are one person named by
+the most complete form; «أوروبا» and «أوربا» are one place (a spelling variant); «تنظيم داعش»
+and «داعش» one organization. «الولايات المتحدة» and «واشنطن» stay apart: a capital is no
+alias of its country.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from qala.nlp.doc import Doc, Entity, Span
+from qala.nlp.lexicon import lexicon
+from qala.nlp.normalize import fold
+
+LONG_VOWELS = str.maketrans("", "", "اويى")
+
+
+def _words(text: str) -> list[str]:
+    return [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in fold(text).split()]
+
+
+def _skeleton(word: str) -> str:
+    """«أوروبا» and «أوربا» both give «ارب»: the first letter and the consonants."""
+    return word[:1] + word[1:].translate(LONG_VOWELS)
+
+
+def _contains_run(hay: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return n > 0 and any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
+
+
+def _same(a: list[str], b: list[str], etype: str, heads: frozenset[str]) -> bool:
+    """Whether two mentions of one type name the same thing («بوتين» in «فلاديمير بوتين»)."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if etype == "PER":
+        # a surname or a first+last name inside a longer name
+        return _contains_run(long_, short) and (len(short) > 1 or short[-1] == long_[-1])
+    if long_[1:] == short and long_[0] in heads:
+        return True  # «تنظيم داعش» / «داعش», «منظمة معاهدة الأمن الجماعي» / «معاهدة الأمن الجماعي»
+    if etype == "ORG" and len(short) > 1 and long_[:len(short)] == short:
+        return True  # «تنظيم الدولة» / «تنظيم الدولة الإسلامية»
+    if len(a) == len(b) and all(len(x) > 3 and _skeleton(x) == _skeleton(y) for x, y in zip(a, b, strict=True)):
+        return True  # «أوروبا» / «أوربا»
+    return False
+
+
+def cluster(doc: Doc, mentions: Iterable[tuple[int, int, str]]) -> list[Entity]:
+    """Group mentions (start, end, type) into entities, numbered in order of first mention."""
+    lex = lexicon()
+    heads = lex.bodies
+    clusters: list[tuple[str, list[Span], list[list[str]]]] = []
+    for start, end, etype in sorted(mentions):
+        span = doc.span(start, end)
+        words = _words(span.text)
+        if not words:
+            continue
+        for ctype, spans, forms in clusters:
+            if ctype == etype and any(_same(words, f, etype, heads) for f in forms):
+                spans.append(span)
+                forms.append(words)
+                break
+        else:
+            clusters.append((etype, [span], [words]))
+    entities = []
+    for n, (etype, spans, _forms) in enumerate(clusters, start=1):
+        name = max(spans, key=lambda s: (len(s.text.split()), len(s.text), -s.start)).text
+        entities.append(Entity(id=f"e{n}", name=name, type=etype, mentions=spans))
+    return entities
+
+
+def attach_titles(doc: Doc, entities: list[Entity]) -> None:
+    """«الرئيس الروسي فلاديمير بوتين» → titles ["الرئيس الروسي"] on the person."""
+    from qala.nlp.phrases import PhraseParser
+
+    parser = PhraseParser(doc, lexicon())
+    starts = {t.start: i for i, t in enumerate(doc.tokens)}
+    for e in entities:
+        if e.type != "PER":
+            continue
+        for m in e.mentions:
+            i = starts.get(m.start)
+            if i is None:
+                continue
+            for k in range(max(0, i - 12), i):
+                t = doc.tokens[k]
+                if t.sent != doc.tokens[i].sent or not parser.title_word(t):
+                    continue
+                np = parser.phrase(k, min(len(doc.tokens), i + len(m.text.split()) + 1))
+                if np.title and np.name and np.name.startswith(m.text.split()[0]) and np.title not in e.titles:
+                    e.titles.append(np.title)
+                break
