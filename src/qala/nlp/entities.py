@@ -43,9 +43,8 @@ def _same(a: list[str], b: list[str], etype: str, heads: frozenset[str]) -> bool
         return True  # «تنظيم داعش» / «داعش», «منظمة معاهدة الأمن الجماعي» / «معاهدة الأمن الجماعي»
     if etype == "ORG" and len(short) > 1 and long_[:len(short)] == short:
         return True  # «تنظيم الدولة» / «تنظيم الدولة الإسلامية»
-    if len(a) == len(b) and all(len(x) > 3 and _skeleton(x) == _skeleton(y) for x, y in zip(a, b, strict=True)):
-        return True  # «أوروبا» / «أوربا»
-    return False
+    # «أوروبا» / «أوربا»
+    return len(a) == len(b) and all(len(x) > 3 and _skeleton(x) == _skeleton(y) for x, y in zip(a, b, strict=True))
 
 
 def cluster(doc: Doc, mentions: Iterable[tuple[int, int, str]]) -> list[Entity]:
