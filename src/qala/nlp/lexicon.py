@@ -39,6 +39,8 @@ class Lexicon:
     time_words: frozenset[str]
     documents: frozenset[str]
     media: frozenset[tuple[str, ...]]
+    relations: frozenset[str]
+    vague_sources: frozenset[str]
 
 
 def _lines(name: str) -> list[str]:
@@ -127,6 +129,8 @@ def lexicon() -> Lexicon:
         time_words=_words("time_words.txt"),
         documents=_words("documents.txt"),
         media=frozenset(tuple(fold(ln).split()) for ln in _lines("media.txt")),
+        relations=_words("relations.txt"),
+        vague_sources=_words("vague_sources.txt"),
     )
 
 

@@ -80,9 +80,12 @@ class PhraseParser:
     # -- word classes ----------------------------------------------------------------------
 
     def title_word(self, tok: Token) -> bool:
-        n = tok.norm
-        if bare(n) in self.lex.titles:
+        b = bare(tok.norm)
+        if b in self.lex.titles:
             return True
+        for suf in ("ان", "ين", "ون"):  # «مسؤولان», «مسؤولين», «المتحدثون»
+            if b.endswith(suf) and b[: -len(suf)] in self.lex.titles:
+                return True
         return self.possessed_title(tok)
 
     def possessed_title(self, tok: Token) -> bool:
@@ -205,9 +208,14 @@ class PhraseParser:
                 title_toks.append(toks[k])
                 k += 1
             j = k
-        if (title_toks and k + 1 < j and toks[k].text in SKIP_PUNCT and self._name_start(toks[k + 1])
-                and (definite(title_toks[0].norm) or len(title_toks) > 1 and definite(title_toks[1].norm))):
-            k += 1  # «رئيس الهيئة الوطنية لمكافحة الفساد، شوقي الطبيب،»
+        if title_toks and k + 1 < j and toks[k].text in SKIP_PUNCT and self._definite_chain(title_toks):
+            if self._name_start(toks[k + 1]):
+                k += 1  # «رئيس الهيئة الوطنية لمكافحة الفساد، شوقي الطبيب،»
+            elif self.title_word(toks[k + 1]) and not self.body_word(toks[k + 1]):
+                inner = self.phrase(k + 1, j)  # «المتحدث باسم الحكومة، الدكتور محمد المومني،»
+                if inner.kind == "person" and inner.name and inner.title and len(inner.title.split()) == 1:
+                    title_toks.extend(toks[k + 1:k + 2])
+                    k += 2
         while k < j and len(name_toks) < 6:
             t = toks[k]
             n = t.norm
@@ -243,9 +251,19 @@ class PhraseParser:
         while name_toks and name_toks[-1].norm in NAME_LINKS:
             name_toks.pop()
             k -= 1
+        if title_toks and bare(strip_conj(title_toks[0].norm)) in self.lex.relations:
+            # «زوجة الرئيس السوري بشار الأسد، أسماء الأسد»: the relative, named after a comma or not
+            if k + 1 < j and toks[k].text in SKIP_PUNCT and self._name_start(toks[k + 1]):
+                rel = self.phrase(k + 1, j)
+                if rel.name and rel.kind == "person" and not rel.title:
+                    title_toks = title_toks + name_toks
+                    name_toks = [t for t in toks[k + 1:rel.tok_end] if self.is_word(t)]
+                    k = rel.tok_end
+            else:
+                title_toks, name_toks = title_toks + name_toks, []
         head_tok = title_toks[0] if title_toks else (name_toks[0] if name_toks else head)
         # «وزير الخارجية» is definite through its genitive
-        is_definite = (definite(strip_conj(head_tok.norm)) or (len(title_toks) > 1 and definite(title_toks[1].norm))
+        is_definite = (definite(strip_conj(head_tok.norm)) or (bool(title_toks) and self._definite_chain(title_toks))
                        or self.possessed_title(head_tok))
         if not title_toks and not name_toks:
             name_toks = [head]
@@ -309,7 +327,8 @@ class PhraseParser:
                 proper_ok = self.body_word(t) and not definite(n)
                 k += 1
                 continue
-            if self.glued_preposition(t) or (n[:1] == "ل" and len(n) > 3 and definite(out[-1].norm)):
+            if (self.glued_preposition(t) or (n[:1] == "ل" and len(n) > 3 and definite(out[-1].norm))) \
+                    and not t.text.endswith(PRONOUN_SUFFIXES):  # «الشركة لزبائنها»: an addressee
                 out.append(t)  # «المدير التنفيذي لسوق عكاظ», «الهيئة الوطنية لمكافحة الفساد»
                 proper_ok = not (n[1:3] == "ال" or n[1:2] == "ل")  # «لسوق» takes «عكاظ», «للانتخابات» nothing
                 k += 1
@@ -328,8 +347,11 @@ class PhraseParser:
 
     @staticmethod
     def _definite_chain(title_toks: list[Token]) -> bool:
-        """«وزير الخارجية» is definite through its genitive, «مسؤول فلسطيني» is not."""
-        return definite(title_toks[0].norm) or (len(title_toks) > 1 and definite(title_toks[1].norm))
+        """«وزير الخارجية» and «رئيس أفغانستان» are definite through their genitive,
+        «مسؤول فلسطيني» is not (a nisba adjective)."""
+        if definite(title_toks[0].norm):
+            return True
+        return len(title_toks) > 1 and (definite(title_toks[1].norm) or not title_toks[1].norm.endswith(NISBA_ENDINGS))
 
     def _name_start(self, tok: Token) -> bool:
         return (self.is_word(tok) and not self.hard_stop(tok) and not definite(tok.norm)

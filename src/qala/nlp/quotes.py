@@ -145,6 +145,9 @@ class _Finder:
             return True  # «لكنها أضافت ... إن»
         return prev.text in CLAUSE_PUNCT and self.attribution_at(j) is not None
 
+    def _comp_follows(self, k: int, end: int) -> bool:
+        return any(self.is_comp(m) for m in range(k, min(end, k + 6)))
+
     def _names_quote(self, k: int) -> bool:
         """«لـ "الجوهرة اف أم"», «على موقع “تويتر”»: a quotation after a preposition is a name."""
         prev = self.toks[k - 1] if k > 0 else None
@@ -244,6 +247,9 @@ class _Finder:
                 break
             q = self.by_open.get(k)
             if q is not None and q.words >= 3 and q.depth == 0 and not self._names_quote(k):
+                if q.words <= 4 and q.close is not None and self._comp_follows(q.close + 1, end):
+                    k = q.close + 1  # «قالت الخطوط الجوية الهولندية "كي أل أم" الشهر الماضي إنها»: a name
+                    continue
                 stop = "quote"
                 break
             if k > cue_end and is_word(t) and self.cue(k) is not None:
@@ -408,8 +414,8 @@ class _Finder:
             while m < j and self.toks[m].text not in CLAUSE_PUNCT:
                 m += 1
             np = self.parser.subject_after_cue(m + 1, j) if m + 1 < j else None
-        if np is None:
-            return None
+        if np is None or fold(self.doc.text[np.start:np.end]) in self.lex.vague_sources:
+            return None  # «بحسب تقارير»: nobody identifiable
         if after_verb or np.kind != "person" or np.title:
             return np
         # a bare noun after «بحسب» is usually no source («بحسب الحاجة»): keep names we know as sources

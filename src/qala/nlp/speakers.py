@@ -190,9 +190,16 @@ class SpeakerResolver:
 
     def _document_source(self, np: NounPhrase, c: Candidate) -> tuple[_Said, str] | None:
         """«وأضاف البيان» is said by whoever issued the statement: the last body or speaker."""
-        head = bare(strip_conj(fold(self.doc.text[np.start:np.end]).split()[0]))
-        if head not in self.lex.documents:
+        words = fold(self.doc.text[np.start:np.end]).split()
+        if bare(strip_conj(words[0])) not in self.lex.documents:
             return None
+        if len(words) > 1 and np.kind != "title":
+            # «بيان البيت الأبيض», «بيان للشرطة»: the issuer is named after the document
+            toks = self.doc.tokens
+            k = next((i for i, t in enumerate(toks) if t.start >= np.start), None)
+            if k is not None and k + 1 < np.tok_end:
+                issuer = self.parser.phrase(k + 1, np.tok_end, glued=toks[k + 1].norm[:1] in "لب")
+                return self._said(issuer, c), "description"
         if self.history:
             h = self.history[-1]
             return _Said(h.np, h.name, c.cue[0], c.sent), "description"
@@ -206,6 +213,10 @@ class SpeakerResolver:
         if not same and key:
             # «المتحدث» → «المتحدث باسم المفوضية، أندريه ماهيكيك»
             same = [(p, r) for p, r in self.registry if (r.title_key or "").split()[:len(key)] == key]
+        if not same and key:
+            # «رئيسة الوزراء» → «رئيسة الحكومة تيريزا ماي»: the same head title
+            same = [(p, r) for p, r in self.registry if (r.title_key or "").split()[:1] == key[:1]
+                    and _agrees(np.gender, np.number, r)]
         if same:
             before = [x for x in same if x[0] < pos]
             return self._said((before[-1] if before else same[0])[1], c), "title"
