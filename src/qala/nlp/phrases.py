@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from qala.nlp.doc import Doc, Token
 from qala.nlp.lexicon import Lexicon, cue_form
 
+# second halves of compound first names: «صلاح الدين», «عبد الله», «نور الهدى»
+COMPOUND_SECOND = {"الدين", "الله", "الرحمن", "الاسلام", "الهدي", "العابدين"}
 NAME_LINKS = {"بن", "ابن", "بنت", "ابو", "ابي", "ام", "عبد", "ال", "دي", "دا", "فون", "فان", "ولد", "بو", "ابا"}
 NISBA_ENDINGS = ("ي", "يه", "يون", "يين", "يان", "يتين", "يات", "يا")
 PRONOUN_SUFFIXES = ("ها", "هم", "هما", "ه")
@@ -235,7 +237,8 @@ class PhraseParser:
                     break  # «خالد الزيلعي لاعب التعاون»: an apposed title, not part of the name
             if name_toks and self.body_word(t):
                 break
-            if name_toks and definite(name_toks[-1].norm) and not definite(n):
+            if name_toks and definite(name_toks[-1].norm) and not definite(n) \
+                    and not (len(name_toks) >= 2 and name_toks[-1].norm in COMPOUND_SECOND):
                 if not title_toks and all(definite(x.norm) for x in name_toks) and self._name_start(t) \
                         and k + 1 < j and self._name_start(toks[k + 1]):
                     # «المهاجم الفرنسي أنطوان غريزمان»: a title we do not list, then the name
@@ -311,8 +314,10 @@ class PhraseParser:
                 k += 1
                 proper_ok = True
                 continue
-            if n in self.lex.complementizers or self.is_cue(t) or n in self.lex.time_words:
+            if n in self.lex.complementizers or self.is_cue(t):
                 break
+            if n in self.lex.time_words and not (n in ("العام", "العامه") and self.title_word(out[-1])):
+                break  # «الأمين العام» is a title, «العام الماضي» a time
             if self.function_word(t):
                 if n == "في" and k + 1 < j and (self.body_word(out[0]) or not definite(out[0].norm)) \
                         and self.is_word(toks[k + 1]) and not self.hard_stop(toks[k + 1]):
