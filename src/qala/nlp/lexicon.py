@@ -40,6 +40,7 @@ class Lexicon:
     documents: frozenset[str]
     media: frozenset[tuple[str, ...]]
     relations: frozenset[str]
+    groups: frozenset[str]
     vague_sources: frozenset[str]
 
 
@@ -50,6 +51,14 @@ def _lines(name: str) -> list[str]:
 
 def _words(name: str) -> frozenset[str]:
     return frozenset(fold(ln.strip()) for ln in _lines(name))
+
+
+def _bare_words(name: str) -> set[str]:
+    """Folded words without ال, for matching «المسؤولون» and «مسؤولون» alike."""
+    out = set()
+    for w in _words(name):
+        out.add(w[2:] if w.startswith("ال") and len(w) > 3 else w)
+    return out
 
 
 def _inflect(past: str, present: str, participle: str) -> list[tuple[str, str, str, str]]:
@@ -130,6 +139,7 @@ def lexicon() -> Lexicon:
         documents=_words("documents.txt"),
         media=frozenset(tuple(fold(ln).split()) for ln in _lines("media.txt")),
         relations=_words("relations.txt"),
+        groups=frozenset(_bare_words("group_nouns.txt")),
         vague_sources=_words("vague_sources.txt"),
     )
 

@@ -83,7 +83,7 @@ class PhraseParser:
 
     def title_word(self, tok: Token) -> bool:
         b = bare(tok.norm)
-        if b in self.lex.titles:
+        if b in self.lex.titles or b in self.lex.groups:
             return True
         for suf in ("ان", "ين", "ون"):  # «مسؤولان», «مسؤولين», «المتحدثون»
             if b.endswith(suf) and b[: -len(suf)] in self.lex.titles:
@@ -200,14 +200,20 @@ class PhraseParser:
             k += 1
             k = self._title_chain(k, j, title_toks, construct=kind == "body" or not definite(head.norm))
         name_toks: list[Token] = []
-        if (title_toks and not definite(head.norm) and len(title_toks) > 1 and kind == "person"
-                and not definite(title_toks[1].norm) and title_toks[1].norm.endswith(NISBA_ENDINGS)
-                and not self.title_word(title_toks[1])):
+        if (title_toks and kind == "person" and not self._definite_chain(title_toks)
+                and not (k < j and self._name_start(toks[k]) and len(title_toks) == 1 and not self.plural(head))):
             # «مصدر عسكري أردني مخول له»: an unnamed source; its description runs on a little
             kind = "source"
-            while k < j and len(title_toks) < 6 and not self.hard_stop(toks[k]) and toks[k].norm[:1] != "ل" \
-                    and not self.title_word(toks[k]):
-                title_toks.append(toks[k])
+            while k < j and len(title_toks) < 7:
+                t = toks[k]
+                if t.norm in {"في", "من", "علي", "داخل", "لدي"} and k + 1 < j and not self.hard_stop(toks[k + 1]):
+                    title_toks.extend(toks[k:k + 2])  # «مصادر مطلعة على الأمر», «ضباط في الجيش الروسي»
+                    k += 2
+                    continue
+                if self.hard_stop(t) or (t.norm[:1] == "ل" and t.text.endswith(PRONOUN_SUFFIXES)) \
+                        or (self.title_word(t) and not definite(t.norm)):
+                    break
+                title_toks.append(t)
                 k += 1
             j = k
         if title_toks and k + 1 < j and toks[k].text in SKIP_PUNCT and self._definite_chain(title_toks):
@@ -219,7 +225,7 @@ class PhraseParser:
                     title_toks.extend(toks[k + 1:k + 2])
                     k += 2
         while k < j and len(name_toks) < 6:
-            t = toks[k]
+            t = head if k == start else toks[k]
             n = t.norm
             if name_toks and name_toks[-1].norm in NAME_LINKS and self.is_word(t):
                 name_toks.append(t)  # «آل الشيخ», «بن عبدالله»
@@ -350,13 +356,25 @@ class PhraseParser:
             break
         return k
 
-    @staticmethod
-    def _definite_chain(title_toks: list[Token]) -> bool:
-        """«وزير الخارجية» and «رئيس أفغانستان» are definite through their genitive,
-        «مسؤول فلسطيني» is not (a nisba adjective)."""
-        if definite(title_toks[0].norm):
+    def plural(self, tok: Token) -> bool:
+        b = bare(strip_conj(tok.norm))
+        return b in self.lex.groups or b.endswith(("ون", "ين")) and len(b) > 5
+
+    def _definite_chain(self, title_toks: list[Token]) -> bool:
+        """«وزير الخارجية» and «رئيس أفغانستان» are definite through their genitive;
+        «مسؤول فلسطيني» and «مصادر مطلعة» are not (an adjective follows)."""
+        if definite(title_toks[0].norm) or self.possessed_title(title_toks[0]):
             return True
-        return len(title_toks) > 1 and (definite(title_toks[1].norm) or not title_toks[1].norm.endswith(NISBA_ENDINGS))
+        if len(title_toks) < 2:
+            return False
+        for t in title_toks[1:]:
+            if self.function_word(t):
+                break  # «مصادر مطلعة في الهند»: what follows في does not make the head definite
+            if definite(t.norm) or self.title_word(t) or self.body_word(t):
+                return True  # «وزير الخارجية», «سماحة مفتي عام المملكة», «أمين منطقة جازان»
+        second = title_toks[1].norm
+        # a proper noun genitive after a singular head: «رئيس أفغانستان»
+        return not self.plural(title_toks[0]) and not second.endswith(NISBA_ENDINGS + ("ه", "ون", "ين", "ات"))
 
     def _name_start(self, tok: Token) -> bool:
         return (self.is_word(tok) and not self.hard_stop(tok) and not definite(tok.norm)
@@ -365,7 +383,8 @@ class PhraseParser:
     def _agreement(self, head: Token, kind: str) -> tuple[str, str]:
         raw = head.text
         n = bare(strip_conj(head.norm))
-        if n.endswith(("يون", "يين", "ون")) or (n.endswith("ين") and len(n) > 5) or n in {"شهود", "مصادر", "مسوولان"}:
+        if n.endswith(("يون", "يين", "ون")) or (n.endswith("ين") and len(n) > 5) or n in self.lex.groups \
+                or (n.endswith("ان") and n[:-2] in self.lex.titles):
             return "m", "pl"
         if n.endswith("ات") and len(n) > 4:
             return "f", "pl"
