@@ -213,18 +213,20 @@ class SpeakerResolver:
         if not same and key:
             # «المتحدث» → «المتحدث باسم المفوضية، أندريه ماهيكيك»
             same = [(p, r) for p, r in self.registry if (r.title_key or "").split()[:len(key)] == key]
-        if not same and key:
-            # «رئيسة الوزراء» → «رئيسة الحكومة تيريزا ماي»: the same head title
-            same = [(p, r) for p, r in self.registry if (r.title_key or "").split()[:1] == key[:1]
-                    and _agrees(np.gender, np.number, r)]
         if same:
             before = [x for x in same if x[0] < pos]
             return self._said((before[-1] if before else same[0])[1], c), "title"
-        head = (np.title_key or "").split()[:1]
+        head = key[:1]
         recent = self.history[-RECENT_STATEMENTS:]
         for h in reversed(recent):
             if h.np.title_key and h.np.title_key.split()[:1] == head:
                 return _Said(h.np, h.name, pos, c.sent), "title"
+        # «رئيسة الوزراء» → «رئيسة الحكومة تيريزا ماي»: the same head title
+        same = [(p, r) for p, r in self.registry if (r.title_key or "").split()[:1] == head
+                and _agrees(np.gender, np.number, r)]
+        if same:
+            before = [x for x in same if x[0] < pos]
+            return self._said((before[-1] if before else same[0])[1], c), "title"
         for h in reversed(recent):
             if h.np.kind == "person" and h.np.name and c.sent - h.sent <= 3 and _agrees(np.gender, np.number, h.np):
                 return _Said(h.np, h.name, pos, c.sent), "description"
