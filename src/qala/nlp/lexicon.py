@@ -41,6 +41,7 @@ class Lexicon:
     media: frozenset[tuple[str, ...]]
     relations: frozenset[str]
     groups: frozenset[str]
+    commentary: tuple[tuple[str, ...], ...]
     vague_sources: frozenset[str]
 
 
@@ -140,6 +141,7 @@ def lexicon() -> Lexicon:
         media=frozenset(tuple(fold(ln).split()) for ln in _lines("media.txt")),
         relations=_words("relations.txt"),
         groups=frozenset(_bare_words("group_nouns.txt")),
+        commentary=tuple(sorted((tuple(fold(ln).split()) for ln in _lines("commentary.txt")), key=len, reverse=True)),
         vague_sources=_words("vague_sources.txt"),
     )
 

@@ -120,7 +120,7 @@ class _Finder:
             if q is not None and q.close is not None:
                 j = q.close + 1
                 continue
-            if j > k and is_word(tok) and self.starts_new_statement(j):
+            if j > k and is_word(tok) and (self.starts_new_statement(j) or self._commentary_at(j)):
                 end = j
                 break
             j += 1
@@ -144,6 +144,15 @@ class _Finder:
                 self._opens_content(m, form) for m in range(j + 1, min(j + 4, len(self.toks)))):
             return True  # «لكنها أضافت ... إن»
         return prev.text in CLAUSE_PUNCT and self.attribution_at(j) is not None
+
+    def _commentary_at(self, j: int) -> bool:
+        """«...، في إشارة إلى ...»: the journalist takes over after a comma."""
+        if self.toks[j - 1].text not in CLAUSE_PUNCT:
+            return False
+        for phrase in self.lex.commentary:
+            if all(j + n < len(self.toks) and self.toks[j + n].norm == w for n, w in enumerate(phrase)):
+                return True
+        return False
 
     def _comp_follows(self, k: int, end: int) -> bool:
         return any(self.is_comp(m) for m in range(k, min(end, k + 6)))
@@ -211,10 +220,10 @@ class _Finder:
         if j <= i:
             return None
         q = self.by_open.get(i)
-        if q is not None and q.words >= 3 and (q.close is None or q.close >= j - 2):
+        if q is not None and q.words >= 3 and (q.close is None or q.close >= j - 2 or self.toks[q.close + 1].text in CLAUSE_PUNCT):
             tail = [t for t in self.toks[(q.close or j) + 1:j] if is_word(t)]
-            if not tail or len(tail) <= 4:
-                return "direct", self.inner(q)
+            if not tail or len(tail) <= 4 or self.toks[q.close + 1].text in CLAUSE_PUNCT:
+                return "direct", self.inner(q)  # «إن "مرحلة جديدة من الصراع قد بدأت"، ...»
         s, e = self.span_of(i, j)
         if e - s < 2:
             return None
@@ -252,8 +261,10 @@ class _Finder:
                     continue
                 stop = "quote"
                 break
-            if k > cue_end and is_word(t) and self.cue(k) is not None:
-                break
+            if k > cue_end and is_word(t):
+                inner = self.cue(k)
+                if inner is not None and ("bare" not in inner.flags or self._opens_content(k + 1, inner)):
+                    break  # another statement starts («طلب عدم نشر اسمه» is a relative clause)
             if t.text in END_PUNCT:
                 break
             k += 1
@@ -273,7 +284,7 @@ class _Finder:
             cue_span = (tok.start + 1, cue_span[1])
         conf = 0.9
         if stop == "comp":
-            if "bare" in form.flags and k - cue_end > 8:
+            if "bare" in form.flags and k - cue_end > (15 if np is not None else 8):
                 return None
             if "bare" in form.flags and form.tense == "present" and k == cue_end:
                 return None  # «ويعتقد أن», «يذكر أن»: impersonal, nobody is quoted
@@ -281,9 +292,11 @@ class _Finder:
             c_end = self.clause_end(c_start, sent)
             typed = self.typed_content(c_start, c_end)
         elif stop == "colon":
-            if form.kind == "verb" and "strong" not in form.flags and "object" not in form.flags:
+            if form.kind == "verb" and "strong" not in form.flags and "object" not in form.flags and np is None:
                 return None
             c_start = k + 1
+            if c_start < end and self.toks[c_start].norm in ("ان", "بان"):
+                c_start += 1  # «وأوردت الوكالة: إن إرادة كيم ...»
             q = self.by_open.get(c_start)
             if q is not None and q.words >= 2:
                 typed = ("direct", self.inner(q))
@@ -292,8 +305,8 @@ class _Finder:
                 c_end = self.extend_speech(c_end, sent)
                 typed = ("direct", self.span_of(c_start, c_end)) if c_end > c_start else None
         elif stop == "quote":
-            if "strong" not in form.flags and form.kind == "verb" and "object" not in form.flags:
-                return None
+            if "strong" not in form.flags and form.kind == "verb" and "object" not in form.flags and np is None:
+                return None  # «وذكر مسؤول بالبيت الأبيض "..."»: a named source makes it speech
             q = self.by_open[k]
             typed = ("direct", self.inner(q))
             conf = 0.85
