@@ -33,6 +33,8 @@ BLOCK_BEFORE_COMP = {"بعد", "قبل", "منذ", "دون", "بدون", "حتى
                      "لابد", "بد", "عسى", "المتوقع", "المقرر", "المنتظر", "يبدو", "لولا"}
 # Prepositions that turn أن into a conjunction unless the cue governs them: «على أن», «إلى أن».
 PREPOSITIONS = {"علي", "الي", "عن", "في", "مع", "حتي", "من", "ل", "ب"}
+# words after which a quotation is a name, not speech: «لـ "الجوهرة"», «باسم "الفيفا"»
+NAMING_WORDS = {"ل", "لـ", "باسم", "مثل", "عبر", "الي", "علي", "بعنوان", "تسميه", "اسم"}
 QUOTE_VERBAL_NOUNS = {"قوله", "قولها", "قولهم", "القول", "بالقول"}
 SPEAKER_SEARCH_WINDOW = 40
 
@@ -160,8 +162,7 @@ class _Finder:
     def _names_quote(self, k: int) -> bool:
         """«لـ "الجوهرة اف أم"», «على موقع “تويتر”»: a quotation after a preposition is a name."""
         prev = self.toks[k - 1] if k > 0 else None
-        return prev is not None and (strip_conj(prev.norm) in PREPOSITIONS or prev.norm in {"ل", "لـ"}
-                                     or prev.norm in self.lex.function_words and prev.norm not in self.lex.complementizers)
+        return prev is not None and (strip_conj(prev.norm) in PREPOSITIONS or prev.norm in NAMING_WORDS)
 
     def _opens_content(self, k: int, form: CueForm) -> bool:
         """Whether a complementizer, colon or quotation follows a cue at k (after a preposition)."""
