@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from qala.nlp.dates import date_statements, find_dates
 from qala.nlp.doc import Doc
+from qala.nlp.links import find_links
 from qala.nlp.segment import split_sentences, tokenize
 from qala.nlp.speakers import attribute
 
@@ -15,6 +17,8 @@ class Options:
     """Picklable analysis options (Spark ships one copy to each executor)."""
 
     quotes: bool = True
+    dates: bool = True
+    links: bool = True
 
 
 def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = None,
@@ -28,4 +32,9 @@ def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = N
     doc.tokens = tokenize(text, doc.sentences)
     if options.quotes:
         doc.quotes = attribute(doc)
+    if options.dates:
+        doc.dates = find_dates(doc)
+        date_statements(doc)
+    if options.links:
+        doc.links = find_links(doc)
     return doc
