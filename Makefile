@@ -41,6 +41,8 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_analyze.py
+	$(BIN)/python benchmarks/bench_ner.py
+	$(BIN)/python benchmarks/bench_dates.py
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache src/*.egg-info
