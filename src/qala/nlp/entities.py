@@ -18,7 +18,10 @@ LONG_VOWELS = str.maketrans("", "", "اويى")
 
 
 def _words(text: str) -> list[str]:
-    return [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in fold(text).split()]
+    words = fold(text).split()
+    if words and words[0].startswith("لا") and len(words[0]) > 4:
+        words[0] = "ا" + words[0][1:]  # «لاتحاد الأوروبي» of «للاتحاد الأوروبي» is «الاتحاد الأوروبي»
+    return [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in words]
 
 
 def _skeleton(word: str) -> str:
@@ -45,6 +48,17 @@ def _same(a: list[str], b: list[str], etype: str, heads: frozenset[str]) -> bool
         return True  # «تنظيم الدولة» / «تنظيم الدولة الإسلامية»
     # «أوروبا» / «أوربا»
     return len(a) == len(b) and all(len(x) > 3 and _skeleton(x) == _skeleton(y) for x, y in zip(a, b, strict=True))
+
+
+def find_entities(doc: Doc) -> list[Entity]:
+    """NER mentions of ``doc`` clustered into entities with their titles."""
+    from qala.nlp.ner import recognize
+
+    links = ("http", "www.")
+    mentions = [m for m in recognize(doc) if not doc.text[m[0]:m[1]].lower().startswith(links)]
+    entities = cluster(doc, mentions)
+    attach_titles(doc, entities)
+    return entities
 
 
 def cluster(doc: Doc, mentions: Iterable[tuple[int, int, str]]) -> list[Entity]:

@@ -78,6 +78,28 @@ class PhraseParser:
         self.doc = doc
         self.toks = doc.tokens
         self.lex = lex
+        # entity mentions by the token they start in: NER bounds the names we read
+        self.mention_at: dict[int, tuple[int, str]] = {}
+        starts = {t.start: i for i, t in enumerate(doc.tokens)}
+        for e in doc.entities:
+            for m in e.mentions:
+                i = starts.get(m.start, starts.get(m.start - 1))
+                if i is not None:
+                    self.mention_at[i] = (m.end, e.type)
+
+    def common_word(self, tok: Token) -> bool:
+        """A word the training texts use often and never as a name part («سرقة», «الصمت»)."""
+        from qala.nlp.ner_features import load_resources
+
+        res = load_resources()
+        n = tok.norm
+        if (n,) in res.gazetteer or n in res.first_names:
+            return False
+        return res.vocabulary.get(n, 0) >= 3
+
+    def mention_end(self, k: int) -> tuple[int, str] | None:
+        """(end char, type) of the entity mention starting at token k, if NER found one."""
+        return self.mention_at.get(k)
 
     # -- word classes ----------------------------------------------------------------------
 
@@ -224,9 +246,36 @@ class PhraseParser:
                 if inner.kind == "person" and inner.name and inner.title and len(inner.title.split()) == 1:
                     title_toks.extend(toks[k + 1:k + 2])
                     k += 2
+        bound = self.mention_end(k) if k < j else None
+        if bound is not None and bound[1] in ("PER", "ORG") and not (title_toks and bound[1] == "ORG"):
+            # NER says where the name ends: «وانتقد بنس سرقة ...» → «بنس»
+            while k < j:
+                while k < j and toks[k].start < bound[0]:
+                    name_toks.append(head if k == start else toks[k])
+                    k += 1
+                # NER often stops early: «عبدالعزيز بن عبدالله آل [الشيخ]», «مارسيلو [بييلسا]»
+                if k < j and name_toks and name_toks[-1].norm in NAME_LINKS and self.is_word(toks[k]):
+                    bound = (toks[k].end, "PER")
+                elif k + 1 < j and toks[k].norm in NAME_LINKS and self.is_word(toks[k + 1]):
+                    bound = (toks[k + 1].end, "PER")
+                elif k < j and (self.mention_end(k) or ("", ""))[1] == "PER":
+                    bound = self.mention_end(k)
+                elif (k < j and len(name_toks) == 1 and self._name_start(toks[k]) and not self.common_word(toks[k])
+                      and not definite(toks[k].norm)):
+                    bound = (toks[k].end, "PER")
+                else:
+                    break
+            j = k
+        elif bound is not None and bound[1] == "LOC" and not title_toks:
+            j = k  # a place is not who speaks («بكوريا الجنوبية»)
         while k < j and len(name_toks) < 6:
             t = head if k == start else toks[k]
             n = t.norm
+            if name_toks and self.mention_end(k) is not None and self.mention_end(k)[1] != "PER":
+                break  # «بوتين موسكو»: another entity starts
+            if (name_toks and kind == "person" and not definite(n) and not definite(name_toks[0].norm)
+                    and name_toks[-1].norm not in NAME_LINKS and self.common_word(t)):
+                break  # «ونفى نتنياهو ارتكاب ...»: the object, not the name
             if name_toks and name_toks[-1].norm in NAME_LINKS and self.is_word(t):
                 name_toks.append(t)  # «آل الشيخ», «بن عبدالله»
                 k += 1

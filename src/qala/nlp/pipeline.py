@@ -7,6 +7,7 @@ from typing import Any
 
 from qala.nlp.dates import date_statements, find_dates
 from qala.nlp.doc import Doc
+from qala.nlp.entities import find_entities
 from qala.nlp.links import find_links
 from qala.nlp.segment import split_sentences, tokenize
 from qala.nlp.speakers import attribute
@@ -16,6 +17,7 @@ from qala.nlp.speakers import attribute
 class Options:
     """Picklable analysis options (Spark ships one copy to each executor)."""
 
+    entities: bool = True
     quotes: bool = True
     dates: bool = True
     links: bool = True
@@ -30,6 +32,8 @@ def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = N
     doc = Doc(text=text, id=id, meta=dict(meta or {}))
     doc.sentences = split_sentences(text)
     doc.tokens = tokenize(text, doc.sentences)
+    if options.entities:
+        doc.entities = find_entities(doc)
     if options.quotes:
         doc.quotes = attribute(doc)
     if options.dates:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from qala.nlp.doc import Doc, Token
 from qala.nlp.lexicon import CueForm, Lexicon, cue_form, lexicon
 from qala.nlp.normalize import fold
-from qala.nlp.phrases import NounPhrase, PhraseParser, strip_conj
+from qala.nlp.phrases import NounPhrase, PhraseParser, bare, strip_conj, unglue
 from qala.nlp.quotations import Quotation, find_quotations
 
 CLAUSE_PUNCT = {"،", ",", "؛", ";"}
@@ -430,12 +430,23 @@ class _Finder:
             np = self.parser.subject_after_cue(m + 1, j) if m + 1 < j else None
         if np is None or fold(self.doc.text[np.start:np.end]) in self.lex.vague_sources:
             return None  # «بحسب تقارير»: nobody identifiable
+        key = tuple(fold(self.doc.text[np.start:np.end]).split())
+        head = unglue(self.toks[k]).norm if glued else strip_conj(self.toks[k].norm)
+        if bare(head) in self.lex.documents:
+            # «وفقا لمسودة أمر أصدرته إدارة الطيران ...»: the issuer of the document
+            for m in range(k + 1, j):
+                t = self.toks[m]
+                if (self.parser.body_word(t) or self.parser.title_word(t)
+                        or (self.parser.mention_end(m) or ("", ""))[1] in ("PER", "ORG")):
+                    return self.parser.phrase(m, j)
+            return None
         if after_verb or np.kind != "person" or np.title:
             return np
         # a bare noun after «بحسب» is usually no source («بحسب الحاجة»): keep names we know as sources
-        key = tuple(fold(self.doc.text[np.start:np.end]).split())
         if key in self.lex.media or (len(key) > 1 and not key[0].startswith("ال")):
             return np
+        if any((self.parser.mention_end(m) or ("", ""))[1] in ("PER", "ORG") for m in range(k, min(j, k + 2))):
+            return np  # «بحسب رويترز»: NER knows the name
         return None
 
     def headline(self, sent: int) -> Candidate | None:

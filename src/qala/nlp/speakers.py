@@ -54,7 +54,27 @@ class SpeakerResolver:
         self.history: list[_Said] = []
         names = [np.name for _, np in self.registry if np.name]
         names += [c.np.name for c in cands if c.np is not None and c.np.name and c.np.kind == "person"]
+        names += [m.text for e in doc.entities if e.type == "PER" for m in e.mentions]
         self.names = [(n, fold(n).split()) for n in names]
+        self.mentions = sorted((m.start, m.end, e) for e in doc.entities for m in e.mentions)
+
+    def grounded(self, np: NounPhrase) -> bool:
+        """A phrase we trust as a referent: it has a title or body head, or NER tagged its name."""
+        if np.title or np.kind in ("body", "source"):
+            return True
+        return any(s < np.end and np.start < e and ent.type in ("PER", "ORG") for s, e, ent in self.mentions)
+
+    def entity_of(self, name: str, span: tuple[int, int] | None) -> str | None:
+        """The id of the entity a speaker is: by its mention, else by its name."""
+        if span is not None:
+            for s, e, ent in self.mentions:
+                if s < span[1] and span[0] < e and ent.type in ("PER", "ORG"):
+                    return ent.id
+        words = fold(name).split()
+        for ent in self.doc.entities:
+            if ent.type in ("PER", "ORG") and _contains_run(fold(ent.name).split(), words[-2:] if words else []):
+                return ent.id
+        return None
 
     def _titled_names(self) -> list[tuple[int, NounPhrase]]:
         """Every «title + name» phrase of the document: where full names and titles come from."""
@@ -123,7 +143,7 @@ class SpeakerResolver:
         for sent in range(c.sent - 1, max(last_sent, c.sent - 3), -1):
             # «عبر عبد الله الدخيل عن ارتياحه ... وقال:» — a person introduced since the last statement
             np = self._subject_of(sent)
-            if np is not None and np.kind == "person" and np.name and _agrees(gender, number, np):
+            if np is not None and np.kind == "person" and np.name and self.grounded(np) and _agrees(gender, number, np):
                 return self._from_phrase(np, c, "pronoun")
         for strict in (True, False):
             for h in reversed(self.history):
@@ -154,7 +174,7 @@ class SpeakerResolver:
     def _nearest_subject(self, first: int, cue: int, gender: str, number: str) -> NounPhrase | None:
         """The sentence's own subject if it agrees, else the closest agreeing title or body phrase."""
         np = self.parser.sentence_subject(first, cue)
-        if np is not None and np.kind in ("person", "body") and _agrees(gender, number, np) and (
+        if np is not None and np.kind in ("person", "body") and self.grounded(np) and _agrees(gender, number, np) and (
                 gender == "?" or np.gender == gender):
             return np
         toks = self.doc.tokens
@@ -165,7 +185,7 @@ class SpeakerResolver:
                 if cand.kind in ("person", "body", "title", "source") and _agrees(gender, number, cand) and (
                         gender == "?" or cand.gender == gender):
                     return cand
-        if np is not None and np.kind in ("person", "body") and _agrees(gender, number, np):
+        if np is not None and np.kind in ("person", "body") and self.grounded(np) and _agrees(gender, number, np):
             return np
         return None
 
@@ -237,7 +257,8 @@ class SpeakerResolver:
         for sent in range(c.sent - 1, max(-1, c.sent - 4), -1):
             # «وقدم بييلسا خطاب الاستقالة ... وقال المدرب الأرجنتيني»: the person the text is about
             o = self._subject_of(sent)
-            if o is not None and o.kind == "person" and o.name and not o.title and _agrees(np.gender, np.number, o):
+            if (o is not None and o.kind == "person" and o.name and not o.title and self.grounded(o)
+                    and _agrees(np.gender, np.number, o)):
                 return self._said(o, c), "description"
         return None
 
@@ -301,7 +322,9 @@ class SpeakerResolver:
         mention = None
         if resolution != "pronoun" and c.np is not None:
             mention = self.doc.span(c.np.start, c.np.end)
-        return Speaker(name=said.name, resolution=resolution, mention=mention, title=said.np.title)
+        span = (said.np.start, said.np.end)
+        return Speaker(name=said.name, resolution=resolution, mention=mention, title=said.np.title,
+                       entity=self.entity_of(said.name, span))
 
 
 def attribute(doc: Doc) -> list[Quote]:
