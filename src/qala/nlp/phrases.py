@@ -78,6 +78,7 @@ class PhraseParser:
         self.doc = doc
         self.toks = doc.tokens
         self.lex = lex
+        self._title_memo: dict[str, bool] = {}
         # entity mentions by the token they start in: NER bounds the names we read
         self.mention_at: dict[int, tuple[int, str]] = {}
         starts = {t.start: i for i, t in enumerate(doc.tokens)}
@@ -104,17 +105,25 @@ class PhraseParser:
     # -- word classes ----------------------------------------------------------------------
 
     def title_word(self, tok: Token) -> bool:
-        b = bare(tok.norm)
+        hit = self._title_memo.get(tok.norm)
+        if hit is None:
+            hit = self._title_memo[tok.norm] = self._is_title(tok.norm)
+        return hit
+
+    def _is_title(self, n: str) -> bool:
+        b = bare(n)
         if b in self.lex.titles or b in self.lex.groups:
             return True
         for suf in ("ان", "ين", "ون"):  # «مسؤولان», «مسؤولين», «المتحدثون»
             if b.endswith(suf) and b[: -len(suf)] in self.lex.titles:
                 return True
-        return self.possessed_title(tok)
+        return self._is_possessed_title(n)
 
     def possessed_title(self, tok: Token) -> bool:
         """«ومتحدثها», «سماحته»: a title with a possessive pronoun, definite by it."""
-        n = tok.norm
+        return self._is_possessed_title(tok.norm)
+
+    def _is_possessed_title(self, n: str) -> bool:
         for suf in PRONOUN_SUFFIXES:
             if n.endswith(suf) and len(n) > len(suf) + 2:
                 stem = bare(strip_conj(n)[: -len(suf)])

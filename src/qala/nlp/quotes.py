@@ -37,6 +37,7 @@ PREPOSITIONS = {"علي", "الي", "عن", "في", "مع", "حتي", "من", "�
 NAMING_WORDS = {"ل", "لـ", "باسم", "مثل", "عبر", "الي", "علي", "بعنوان", "تسميه", "اسم"}
 QUOTE_VERBAL_NOUNS = {"قوله", "قولها", "قولهم", "القول", "بالقول"}
 SPEAKER_SEARCH_WINDOW = 40
+_UNSEEN = object()
 
 
 @dataclass(slots=True)
@@ -78,6 +79,7 @@ class _Finder:
         self.speech = [q for q in self.quotes if q.words >= 3 and q.depth == 0]
         self.speech_starts = [q.start for q in self.speech]
         self.sent_tok_end = self._sentence_token_ends()
+        self._cues: list = [_UNSEEN] * len(self.toks)
 
     def _sentence_token_ends(self) -> list[int]:
         ends = [0] * len(self.doc.sentences)
@@ -99,6 +101,12 @@ class _Finder:
         return prev not in BLOCK_BEFORE_COMP
 
     def cue(self, i: int) -> CueForm | None:
+        hit = self._cues[i]
+        if hit is _UNSEEN:
+            hit = self._cues[i] = self._cue(i)
+        return hit
+
+    def _cue(self, i: int) -> CueForm | None:
         tok = self.toks[i]
         if not is_word(tok):
             return None
