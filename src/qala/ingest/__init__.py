@@ -1,0 +1,1 @@
+"""Getting articles in: readers for text, HTML, feeds, WARC and JSONL, and the ingest run."""
