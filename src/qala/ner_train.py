@@ -37,6 +37,7 @@ from qala.nlp.ner_features import (
     load_resources,
     split_proclitics,
 )
+from qala.nlp.ner_rules import refine
 from qala.nlp.normalize import fold
 from qala.nlp.segment import split_sentences, tokenize
 
@@ -561,7 +562,7 @@ def word_spans(recognizer: Recognizer, words: Sequence[str]) -> list[Span]:
     """Predicted mentions as word spans: a mention starting after a proclitic takes the word."""
     tokens = word_tokens(words)
     pieces = subtokens(tokens, recognizer.resources.vocabulary)
-    mentions = decode(recognizer.tag(pieces), pieces)
+    mentions = refine(tokens, decode(recognizer.tag(pieces), pieces))
     word_at = {}
     for k, t in enumerate(tokens):
         for c in range(t.start, t.end):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from qala.nlp.doc import Doc, Entity, Span
+from qala.nlp.doc import Doc, Entity
 from qala.nlp.lexicon import lexicon
 from qala.nlp.normalize import fold
 
@@ -62,26 +62,45 @@ def find_entities(doc: Doc) -> list[Entity]:
 
 
 def cluster(doc: Doc, mentions: Iterable[tuple[int, int, str]]) -> list[Entity]:
-    """Group mentions (start, end, type) into entities, numbered in order of first mention."""
-    lex = lexicon()
-    heads = lex.bodies
-    clusters: list[tuple[str, list[Span], list[list[str]]]] = []
-    for start, end, etype in sorted(mentions):
-        span = doc.span(start, end)
-        words = _words(span.text)
-        if not words:
-            continue
-        for ctype, spans, forms in clusters:
-            if ctype == etype and any(_same(words, f, etype, heads) for f in forms):
-                spans.append(span)
-                forms.append(words)
-                break
+    """Group mentions (start, end, type) into entities, numbered in order of first mention.
+
+    Any two mentions that name the same thing join (transitively), whatever their order:
+    «داعش» joins «تنظيم داعش الإرهابي» through «تنظيم داعش»."""
+    heads = lexicon().bodies
+    spans = [doc.span(s, e) for s, e, _ in sorted(mentions)]
+    types = [t for _, _, t in sorted(mentions)]
+    words = [_words(sp.text) for sp in spans]
+    keep = [k for k in range(len(spans)) if words[k]]
+    parent = {k: k for k in keep}
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    forms: dict[tuple[str, tuple[str, ...]], int] = {}
+    for k in keep:  # identical forms join at once: the pairwise pass runs over distinct forms
+        key = (types[k], tuple(words[k]))
+        if key in forms:
+            parent[root(k)] = root(forms[key])
         else:
-            clusters.append((etype, [span], [words]))
+            forms[key] = k
+    distinct = list(forms.items())
+    for a in range(len(distinct)):
+        (ta, wa), ka = distinct[a]
+        for b in range(a + 1, len(distinct)):
+            (tb, wb), kb = distinct[b]
+            if ta == tb and _same(list(wa), list(wb), ta, heads):
+                parent[root(kb)] = root(ka)
+    groups: dict[int, list[int]] = {}
+    for k in keep:
+        groups.setdefault(root(k), []).append(k)
     entities = []
-    for n, (etype, spans, _forms) in enumerate(clusters, start=1):
-        name = max(spans, key=lambda s: (len(s.text.split()), len(s.text), -s.start)).text
-        entities.append(Entity(id=f"e{n}", name=name, type=etype, mentions=spans))
+    for n, members in enumerate(sorted(groups.values(), key=lambda g: min(g)), start=1):
+        ms = [spans[k] for k in sorted(members)]
+        name = max(ms, key=lambda s: (len(s.text.split()), len(s.text), -s.start)).text
+        entities.append(Entity(id=f"e{n}", name=name, type=types[members[0]], mentions=ms))
     return entities
 
 

@@ -19,6 +19,7 @@ import pycrfsuite
 
 from qala.nlp.doc import Doc, Token
 from qala.nlp.ner_features import NerResources, SentenceFeatures, load_resources, raw_index, split_proclitics
+from qala.nlp.ner_rules import refine
 from qala.nlp.segment import split_sentences, tokenize
 
 MODEL_FILE = "ner-ar.crfsuite"
@@ -110,7 +111,7 @@ class Recognizer:
             pieces = subtokens(tokens[i:j], vocabulary)
             mentions.extend(decode(self.tag(pieces), pieces))
             i = j
-        return mentions
+        return refine(tokens, mentions)
 
     def recognize(self, doc: Doc) -> list[Mention]:
         tokens = doc.tokens

@@ -1,0 +1,242 @@
+"""Rules around the CRF: gazetteer places, organization heads, generic places.
+
+The CRF learns from a few hundred news articles; what it cannot learn, a list can say:
+«دوشنبيه» is the CLDR city «دوشانبي» spelled another way, «رابطة الدول المستقلة» is an
+organization because رابطة heads it, «الدول الأوربية» names no place. Each rule works on
+tokens and returns character spans; ``refine`` merges them with the CRF's mentions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+from qala.nlp.doc import Token
+from qala.nlp.normalize import fold
+
+Mention = tuple[int, int, str]
+LONG_VOWELS = str.maketrans("", "", "اويىه")
+MAX_WORDS = 4
+PROCLITICS = "وفبلك"
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("qala.lang.ar").joinpath(name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def _bare(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
+
+
+def skeleton(word: str) -> str:
+    """«دوشنبيه» and «دوشانبي» both give «دشنب»: first letter, then consonants."""
+    word = _bare(word)
+    return word[:1] + word[1:].translate(LONG_VOWELS)
+
+
+@cache
+def _places() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]:
+    """Exact names (folded words without ال) and one-word skeletons → type."""
+    exact: dict[tuple[str, ...], str] = {}
+    for name, kind in (("gazetteer_countries.txt", "LOC"), ("gazetteer_cities.txt", "LOC"),
+                       ("gazetteer_places.txt", "LOC"), ("media.txt", "ORG")):
+        for line in _lines(name):
+            words = tuple(_bare(w) for w in fold(line).split())
+            if words:
+                exact.setdefault(words, kind)
+    fuzzy: dict[tuple[str, ...], str] = {}
+    for words, kind in exact.items():
+        if len(words) == 1 and len(words[0]) >= 5:
+            fuzzy.setdefault((skeleton(words[0]),), kind)
+    return exact, fuzzy
+
+
+@cache
+def _heads() -> tuple[frozenset[str], frozenset[str]]:
+    """Organization head words and generic place heads, folded, without ال."""
+    bodies = frozenset(_bare(fold(w)) for w in _lines("org_heads.txt"))
+    places = frozenset(fold(w) for w in _lines("generic_places.txt"))
+    return bodies, places
+
+
+def _forms(tok: Token) -> list[tuple[int, str]]:
+    """(chars skipped, folded form) readings of a token with and without a proclitic."""
+    n = tok.norm
+    out = [(0, n)]
+    if len(n) > 4 and n[0] in PROCLITICS:
+        if n.startswith("لل"):
+            out.append((1, "ا" + n[1:]))  # «للأمم» → «الأمم», span from the second ل
+        else:
+            out.append((1, n[1:]))
+    return out
+
+
+def gazetteer_mentions(tokens: Sequence[Token]) -> list[Mention]:
+    """Places and media named in the lists, longest first, exact or by skeleton (one word)."""
+    exact, fuzzy = _places()
+    found: list[Mention] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        hit = None
+        forms = _forms(tokens[i])
+        for skip, first in forms:
+            for j in range(min(n, i + MAX_WORDS), i, -1):
+                if any(tokens[m].sent != tokens[i].sent for m in range(i, j)):
+                    continue
+                words = (_bare(first),) + tuple(_bare(t.norm) for t in tokens[i + 1:j])
+                kind = exact.get(words)
+                if kind is not None:
+                    if len(words) > 1 and j < n and tokens[j].sent == tokens[i].sent and _adjective(tokens[j].norm):
+                        j += 1  # «الشرق الأقصى الروسي»: a region with its nationality adjective
+                    hit = (tokens[i].start + skip, tokens[j - 1].end, kind, j)
+                    break
+            if hit:
+                break
+        if hit is None:
+            # a spelling variant of a one-word place: «دوشنبيه» ~ «دوشانبي»; never a common word
+            skip, first = forms[-1]
+            if len(first) >= 6 and not first.startswith("ال") and not _common(first) and not _suffixed(tokens[i]):
+                kind = fuzzy.get((skeleton(first),))
+                if kind is not None and len(skeleton(first)) >= 4:
+                    hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
+        if hit:
+            found.append(hit[:3])
+            i = hit[3]
+        else:
+            i += 1
+    return found
+
+
+def _adjective(norm: str) -> bool:
+    """A definite nisba adjective: «الروسي», «الأوروبية»."""
+    return norm.startswith("ال") and norm.endswith(("ي", "يه")) and len(norm) > 5
+
+
+def _common(form: str) -> bool:
+    from qala.nlp.ner_features import load_resources
+
+    return load_resources().vocabulary.get(form, 0) >= 20
+
+
+def _suffixed(tok: Token) -> bool:
+    """«رأسها», «دولها»: a pronoun suffix marks a common noun."""
+    return tok.text.endswith(("ها", "هم", "هما", "كم"))
+
+
+def organization_chains(tokens: Sequence[Token]) -> list[Mention]:
+    """«منظمة معاهدة الأمن الجماعي», «رابطة الدول المستقلة»: a body head and its genitive chain."""
+    bodies, _ = _heads()
+    found: list[Mention] = []
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        skip, form = _forms(tok)[-1] if tok.norm[:1] in PROCLITICS and _bare(tok.norm[1:]) in bodies else (0, tok.norm)
+        if _bare(form) not in bodies or form.startswith("ال"):
+            continue  # a definite head («الوزارة») refers back, it names nothing new
+        j = i + 1
+        while j < n and tokens[j].sent == tok.sent and j - i <= 6:
+            t = tokens[j]
+            if not t.text[:1].isalpha():
+                break
+            if t.norm in _function_words() and t.norm not in _time_words():
+                break  # «شبكة روسيا اليوم الإخبارية»: a time word may sit inside a name
+            if t.norm.startswith("ال") or (j == i + 1 and len(t.norm) > 2):
+                j += 1
+                continue
+            break
+        if j - i >= 3 or (j - i == 2 and tokens[i + 1].norm.startswith("ال")):
+            found.append((tok.start + skip, tokens[j - 1].end, "ORG"))
+    return found
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    from qala.nlp.lexicon import lexicon
+
+    return lexicon().function_words
+
+
+@cache
+def _time_words() -> frozenset[str]:
+    from qala.nlp.lexicon import lexicon
+
+    return lexicon().time_words
+
+
+def is_generic_place(text: str) -> bool:
+    """«الدول الأوربية», «العالم الإسلامي»: a class of places, not a place."""
+    _, generic = _heads()
+    words = fold(text).split()
+    return len(words) > 1 and words[0] in generic
+
+
+def _overlaps(a: Mention, b: Mention) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def propagate(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
+    """One name, one reading per document: where a recognized name (or a spelling variant of a
+    one-word name, «أوربا» for «أوروبا») recurs untagged, it is tagged the same."""
+    known: dict[tuple[str, ...], str] = {}
+    variants: dict[str, str] = {}
+    starts = {t.start: i for i, t in enumerate(tokens)}
+    for m in mentions:
+        i = starts.get(m[0], starts.get(m[0] - 1))
+        if i is None:
+            continue
+        words = tuple(_bare(t.norm) for t in tokens[i:] if t.start < m[1])
+        if m[0] != tokens[i].start:  # the span starts after a proclitic
+            words = (_bare(tokens[i].norm[1:]),) + words[1:]
+        if words and all(len(w) > 1 for w in words):
+            known.setdefault(words, m[2])
+            if len(words) == 1 and len(words[0]) >= 4:
+                variants.setdefault(skeleton(words[0]), m[2])
+    covered = [False] * len(tokens)
+    for m in mentions:
+        for i, t in enumerate(tokens):
+            if m[0] < t.end and t.start < m[1]:
+                covered[i] = True
+    added: list[Mention] = []
+    longest = max((len(w) for w in known), default=0)
+    i = 0
+    while i < len(tokens):
+        hit = None
+        if not covered[i]:
+            for skip, first in _forms(tokens[i]):
+                for j in range(min(len(tokens), i + longest), i, -1):
+                    if any(covered[i:j]) or any(tokens[k].sent != tokens[i].sent for k in range(i, j)):
+                        continue
+                    words = (_bare(first),) + tuple(_bare(t.norm) for t in tokens[i + 1:j])
+                    kind = known.get(words)
+                    if kind is None and j == i + 1 and len(words[0]) >= 4 and not _suffixed(tokens[i]) \
+                            and not first.startswith("ال"):
+                        kind = variants.get(skeleton(words[0]))
+                    if kind is not None:
+                        hit = (tokens[i].start + skip, tokens[j - 1].end, kind, j)
+                        break
+                if hit:
+                    break
+        if hit:
+            added.append(hit[:3])
+            i = hit[3]
+        else:
+            i += 1
+    return sorted(mentions + added)
+
+
+def refine(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
+    """CRF mentions plus what the lists know; a longer rule span replaces the CRF spans inside it."""
+    out = [m for m in mentions if not (m[2] == "LOC" and _generic(tokens, m))]
+    for rule in sorted(gazetteer_mentions(tokens) + organization_chains(tokens), key=lambda m: m[0] - m[1]):
+        clashes = [m for m in out if _overlaps(m, rule)]
+        if any(m[2] == "PER" for m in clashes):
+            continue  # «حكومة بشار الأسد»: the person stays a person
+        if all(rule[0] <= m[0] and m[1] <= rule[1] and (m[1] - m[0]) < (rule[1] - rule[0]) for m in clashes):
+            out = [m for m in out if m not in clashes] + [rule]
+    return propagate(tokens, sorted(out))
+
+
+def _generic(tokens: Sequence[Token], m: Mention) -> bool:
+    words = [t.norm for t in tokens if m[0] <= t.start < m[1]]
+    return len(words) > 1 and is_generic_place(" ".join(words))
