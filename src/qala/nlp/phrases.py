@@ -168,6 +168,8 @@ class PhraseParser:
             n = t.norm
             if t.text in SKIP_PUNCT or n in self.lex.time_words or n in {"قد", "ايضا", "كذلك", "بدوره", "بدورها"}:
                 k += 1
+            elif t.text.endswith(("اً", "ًا")) and not self.title_word(t):
+                k += 1  # «وقال مراراً إن»: an adverb, not the subject
             elif t.text == "(" and k + 2 < j and toks[k + 2].text == ")":
                 k += 3  # «اليوم (الاثنين)»
             elif n in {"ل", "لـ"} or (self.glued_preposition(t) and n[0] == "ل"):
@@ -183,7 +185,31 @@ class PhraseParser:
             return None
         if self._pronoun_object(t):
             return None  # «واعتبرت دعوته ...»: an object; the subject is dropped
-        return self.phrase(k, j)
+        np = self.phrase(k, j)
+        if np.kind == "person" and not np.title and not self._named(np, k):
+            if self._group(t):  # «مراقبون أردنيون»: a group source, described
+                return NounPhrase(np.start, np.end, np.tok_end, self.doc.text[np.start:np.end], None, "source",
+                                  "m", "pl", None, definite(t.norm))
+            return None  # «وقال بذلك ...», «فيديو», «نتائج»: no name, no title: not a subject
+        return np
+
+    def _named(self, np: NounPhrase, k: int) -> bool:
+        """NER found a person, body or place where the phrase starts (or the doc has no NER)."""
+        if not self.doc.entities:
+            return True
+        end = self.mention_end(k)
+        return end is not None
+
+    def _group(self, t: Token) -> bool:
+        """«المعلقون», «مراقبون أردنيون»: a plural (definite, or with an adjective) names a group."""
+        n = strip_conj(t.norm)
+        if not n.endswith(("ون", "ين")) or len(bare(n)) < 5:
+            return False
+        if definite(n):
+            return True
+        k = self.toks.index(t) if t in self.toks else -1
+        nxt = self.toks[k + 1].norm if 0 <= k < len(self.toks) - 1 else ""
+        return nxt.endswith(("يون", "يين"))
 
     def _pronoun_object(self, t: Token) -> bool:
         return (len(t.norm) > 4 and t.text.endswith(("ه", "ها")) and not definite(t.norm)
@@ -230,6 +256,13 @@ class PhraseParser:
             title_toks.append(head)
             k += 1
             k = self._title_chain(k, j, title_toks, construct=kind == "body" or not definite(head.norm))
+        while title_toks and k < j and (self.mention_end(k) or ("", ""))[1] in ("LOC", "ORG"):
+            # «رئيس كتلة الحرة لحركة مشروع تونس بمجلس نواب الشعب عبد الرؤوف الشريف»
+            m_end = self.mention_end(k)[0]
+            while k < j and toks[k].start < m_end:
+                title_toks.append(toks[k])
+                k += 1
+            k = self._title_chain(k, j, title_toks, construct=False)
         name_toks: list[Token] = []
         if (title_toks and kind == "person" and not self._definite_chain(title_toks)
                 and not (k < j and self._name_start(toks[k]) and len(title_toks) == 1 and not self.plural(head))):
@@ -383,7 +416,7 @@ class PhraseParser:
             if n in self.lex.time_words and not (n in ("العام", "العامه") and self.title_word(out[-1])):
                 break  # «الأمين العام» is a title, «العام الماضي» a time
             if self.function_word(t):
-                if n == "في" and k + 1 < j and (self.body_word(out[0]) or not definite(out[0].norm)) \
+                if n == "في" and k + 1 < j and (self.body_word(out[0]) or not self._definite_chain(out)) \
                         and self.is_word(toks[k + 1]) and not self.hard_stop(toks[k + 1]):
                     out.extend(toks[k:k + 2])  # «مكتب رعاية الشباب في جدة», «مصادر في الشرطة»
                     proper_ok = self.body_word(toks[k + 1]) and not definite(toks[k + 1].norm)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from qala.nlp.doc import Doc, Quote, Span, Speaker
 from qala.nlp.lexicon import lexicon
 from qala.nlp.normalize import fold
-from qala.nlp.phrases import NounPhrase, PhraseParser, bare, strip_conj
+from qala.nlp.phrases import NounPhrase, PhraseParser, bare, strip_conj, unglue
 from qala.nlp.quotes import Candidate, find_statements
 
 RECENT_STATEMENTS = 4  # how far back a title or description looks for its person
@@ -58,6 +58,14 @@ class SpeakerResolver:
         self.names = [(n, fold(n).split()) for n in names]
         self.mentions = sorted((m.start, m.end, e) for e in doc.entities for m in e.mentions)
 
+    def _ner_person(self, np: NounPhrase) -> bool:
+        """NER tagged a person inside the phrase's name (or the document has no NER layer)."""
+        if not self.doc.entities:
+            return True
+        name_start = np.end - len(np.name or "")
+        return any(ent.type == "PER" and m.start < np.end and name_start < m.end
+                   for ent in self.doc.entities for m in ent.mentions)
+
     def grounded(self, np: NounPhrase) -> bool:
         """A phrase we trust as a referent: it has a title or body head, or NER tagged its name."""
         if np.title or np.kind in ("body", "source"):
@@ -88,7 +96,7 @@ class SpeakerResolver:
                 while end > i and toks[end - 1].sent != t.sent:
                     end -= 1
                 np = self.parser.phrase(i, end)
-                if np.kind == "person" and np.name and np.title:
+                if np.kind == "person" and np.name and np.title and self._ner_person(np):
                     found.append((np.start, np))
                     i = max(i + 1, np.tok_end)
                     continue
@@ -213,13 +221,19 @@ class SpeakerResolver:
         words = fold(self.doc.text[np.start:np.end]).split()
         if bare(strip_conj(words[0])) not in self.lex.documents:
             return None
-        if len(words) > 1 and np.kind != "title":
-            # «بيان البيت الأبيض», «بيان للشرطة»: the issuer is named after the document
-            toks = self.doc.tokens
-            k = next((i for i, t in enumerate(toks) if t.start >= np.start), None)
-            if k is not None and k + 1 < np.tok_end:
-                issuer = self.parser.phrase(k + 1, np.tok_end, glued=toks[k + 1].norm[:1] in "لب")
-                return self._said(issuer, c), "description"
+        toks = self.doc.tokens
+        k = next((i for i, t in enumerate(toks) if t.start >= np.start), None)
+        if k is not None:
+            # «بيان البيت الأبيض», «بيان للشرطة», «بيان مقتضب نشره المركز الإعلامي»: the issuer
+            for m in range(k + 1, min(len(toks), k + 8)):
+                t = toks[m]
+                if t.sent != toks[k].sent or t.text in "،,:" or self.parser.is_cue(t):
+                    break
+                u = unglue(t) if t.norm[:1] in "لب" else t
+                if (self.parser.body_word(u) or self.parser.title_word(u)
+                        or (self.parser.mention_end(m) or ("", ""))[1] in ("PER", "ORG")):
+                    issuer = self.parser.phrase(m, min(len(toks), m + 10), glued=u is not t)
+                    return self._said(issuer, c), "description"
         if self.history:
             h = self.history[-1]
             return _Said(h.np, h.name, c.cue[0], c.sent), "description"
