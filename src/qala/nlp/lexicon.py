@@ -111,7 +111,7 @@ def _load_cues() -> dict[str, CueForm]:
         past, present, participle = (fold(x) if x != "-" else "" for x in (past, present, participle))
         prep_t = tuple(fold(p) for p in preps.split()) if preps and preps != "-" else ()
         flag_s = frozenset(f for f in flags.split(",") if f and f != "-")
-        lemma = past or present
+        lemma = past or present or participle
         for form, kind, gender, number in _inflect(past, present, participle):
             tense = "present" if present and form.endswith(present[1:]) and form[:1] in "يتس" and form != past else "past"
             cues.setdefault(fold(form), CueForm(lemma, kind, gender, number, prep_t, flag_s, tense))

@@ -194,11 +194,18 @@ class PhraseParser:
         return np
 
     def _named(self, np: NounPhrase, k: int) -> bool:
-        """NER found a person, body or place where the phrase starts (or the doc has no NER)."""
-        if not self.doc.entities:
+        """Whether a phrase with no title names someone: NER found an entity there, or it is an
+        uncommon word or a first name, or a title follows it in apposition («المسعد مدير ...»)."""
+        if not self.doc.entities or self.mention_end(k) is not None:
             return True
-        end = self.mention_end(k)
-        return end is not None
+        from qala.nlp.ner_features import load_resources
+
+        if strip_conj(self.toks[k].norm) in load_resources().first_names:
+            return True
+        if np.tok_end < len(self.toks) and self.title_word(self.toks[np.tok_end]):
+            return True
+        words = [t for t in self.toks[k:np.tok_end] if self.is_word(t)]
+        return bool(words) and not any(self.common_word(t) for t in words)
 
     def _group(self, t: Token) -> bool:
         """«المعلقون», «مراقبون أردنيون»: a plural (definite, or with an adjective) names a group."""
