@@ -42,6 +42,8 @@ class Lexicon:
     relations: frozenset[str]
     groups: frozenset[str]
     commentary: tuple[tuple[str, ...], ...]
+    place_heads: frozenset[str]
+    title_modifiers: frozenset[str]
     vague_sources: frozenset[str]
 
 
@@ -141,6 +143,8 @@ def lexicon() -> Lexicon:
         media=frozenset(tuple(fold(ln).split()) for ln in _lines("media.txt")),
         relations=_words("relations.txt"),
         groups=frozenset(_bare_words("group_nouns.txt")),
+        place_heads=frozenset(_bare_words("place_heads.txt")),
+        title_modifiers=_words("title_modifiers.txt"),
         commentary=tuple(sorted((tuple(fold(ln).split()) for ln in _lines("commentary.txt")), key=len, reverse=True)),
         vague_sources=_words("vague_sources.txt"),
     )

@@ -132,7 +132,12 @@ class PhraseParser:
         return False
 
     def body_word(self, tok: Token) -> bool:
-        return bare(tok.norm) in self.lex.bodies
+        b = bare(tok.norm)
+        return b in self.lex.bodies or b in self.lex.place_heads
+
+    def place_word(self, tok: Token) -> bool:
+        """«منطقة», «مدينة»: heads of place names; a place does not speak."""
+        return bare(strip_conj(tok.norm)) in self.lex.place_heads
 
     def function_word(self, tok: Token) -> bool:
         n = tok.norm
@@ -205,6 +210,8 @@ class PhraseParser:
         if np.tok_end < len(self.toks) and self.title_word(self.toks[np.tok_end]):
             return True
         words = [t for t in self.toks[k:np.tok_end] if self.is_word(t)]
+        if len(words) == 1 and words[0].norm[:1] in "بلك":
+            return False  # «بضم»: a preposition on a noun, no name
         return bool(words) and not any(self.common_word(t) for t in words)
 
     def _group(self, t: Token) -> bool:
@@ -318,6 +325,8 @@ class PhraseParser:
         elif bound is not None and bound[1] == "LOC" and not title_toks:
             j = k  # a place is not who speaks («بكوريا الجنوبية»)
         while k < j and len(name_toks) < 6:
+            if toks[k].text == "#" and name_toks and k + 1 < j and self.is_word(toks[k + 1]):
+                k += 1  # «سيرغي #لافروف»: a hashtag inside a name
             t = head if k == start else toks[k]
             n = t.norm
             if name_toks and self.mention_end(k) is not None and self.mention_end(k)[1] != "PER":
@@ -420,8 +429,12 @@ class PhraseParser:
                 continue
             if n in self.lex.complementizers or self.is_cue(t):
                 break
-            if n in self.lex.time_words and not (n in ("العام", "العامه") and self.title_word(out[-1])):
-                break  # «الأمين العام» is a title, «العام الماضي» a time
+            if n in self.lex.title_modifiers and self.title_word(out[-1]):
+                out.append(t)  # «مفتي عام المملكة», «الأمين العام», «الرئيس السابق»
+                k += 1
+                continue
+            if n in self.lex.time_words:
+                break
             if self.function_word(t):
                 if n == "في" and k + 1 < j and (self.body_word(out[0]) or not self._definite_chain(out)) \
                         and self.is_word(toks[k + 1]) and not self.hard_stop(toks[k + 1]):

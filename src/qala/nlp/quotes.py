@@ -272,7 +272,8 @@ class _Finder:
                 break
             if k > cue_end and is_word(t):
                 inner = self.cue(k)
-                if inner is not None and ("bare" not in inner.flags or self._opens_content(k + 1, inner)):
+                if inner is not None and ("bare" not in inner.flags or any(
+                        self._opens_content(m, inner) for m in range(k + 1, min(end, k + 6)))):
                     break  # another statement starts («طلب عدم نشر اسمه» is a relative clause)
             if t.text in END_PUNCT:
                 break

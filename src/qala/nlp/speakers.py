@@ -188,7 +188,8 @@ class SpeakerResolver:
         toks = self.doc.tokens
         for k in range(cue - 1, first - 1, -1):
             t = toks[k]
-            if self.parser.title_word(t) or self.parser.body_word(t):
+            if (self.parser.title_word(t) or self.parser.body_word(t)) and not self.parser.place_word(t) \
+                    and t.norm not in self.lex.time_words:
                 cand = self.parser.phrase(k, cue)
                 if cand.kind in ("person", "body", "title", "source") and _agrees(gender, number, cand) and (
                         gender == "?" or cand.gender == gender):
