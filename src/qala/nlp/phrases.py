@@ -192,11 +192,36 @@ class PhraseParser:
             return None  # «واعتبرت دعوته ...»: an object; the subject is dropped
         np = self.phrase(k, j)
         if np.kind == "person" and not np.title and not self._named(np, k):
+            named = self._name_inside(k, j)
+            if named is not None:  # «نتائج مؤشر "موني سمارت"»: a phrase around a quoted or known name
+                return named
             if self._group(t):  # «مراقبون أردنيون»: a group source, described
                 return NounPhrase(np.start, np.end, np.tok_end, self.doc.text[np.start:np.end], None, "source",
                                   "m", "pl", None, definite(t.norm))
             return None  # «وقال بذلك ...», «فيديو», «نتائج»: no name, no title: not a subject
         return np
+
+    def _name_inside(self, k: int, j: int) -> NounPhrase | None:
+        """A body named within the first words after the cue: a short quotation or an NER name."""
+        toks = self.toks
+        for m in range(k + 1, min(j, k + 4)):
+            t = toks[m]
+            if self.hard_stop(t) and t.text not in OPEN_MARKS:
+                return None
+            end = None
+            if t.text in OPEN_MARKS:
+                quoted = self._quoted_name(m, j)
+                end = (quoted.end, quoted.tok_end) if quoted is not None else None
+            elif (self.mention_end(m) or ("", ""))[1] in ("ORG", "PER"):
+                stop = self.mention_end(m)[0]
+                e = m
+                while e < j and toks[e].start < stop:
+                    e += 1
+                end = (toks[e - 1].end, e)
+            if end is not None:
+                s = toks[k].start
+                return NounPhrase(s, end[0], end[1], None, self.doc.text[s:end[0]], "body", "?", "sg")
+        return None
 
     def _named(self, np: NounPhrase, k: int) -> bool:
         """Whether a phrase with no title names someone: NER found an entity there, or it is an

@@ -164,6 +164,13 @@ class _Finder:
                 return True
         return False
 
+    def _after_clause(self, i: int) -> bool:
+        """A circumstantial participle follows a comma, a و, or its clause's verb («وختم حديثه قائلا»)."""
+        prev = self.toks[i - 1] if i > 0 else None
+        if prev is None or prev.sent != self.toks[i].sent or prev.text in CLAUSE_PUNCT:
+            return True
+        return self.toks[i].norm[:1] == "و" or prev.text.endswith(("ه", "ها", "هم"))
+
     def _comp_follows(self, k: int, end: int) -> bool:
         return any(self.is_comp(m) for m in range(k, min(end, k + 6)))
 
@@ -324,6 +331,8 @@ class _Finder:
             strong_participle = form.kind == "participle" and "strong" in form.flags
             if ("object" not in form.flags and not strong_participle) or form.tense == "present":
                 return None  # «يعتبر آخر التحقيقات»: often passive
+            if form.kind == "participle" and not self._after_clause(i):
+                return None  # «معلومات مفيدة»: an adjective, not «، مفيدا أن ...»
             c_start = self._object_start(np.tok_end if np is not None else cue_end, end, form, np is not None)
             if c_start is None:
                 return None
@@ -360,6 +369,9 @@ class _Finder:
                 if strip_conj(self.toks[m].norm) in form.preps and (
                         self.toks[m - 1].text in CLAUSE_PUNCT or adjunct and m - k <= 6):
                     return m + 1
+        t = self.toks[k]
+        if t.norm in self.lex.function_words and t.text.endswith(("ه", "ها", "هم")):
+            return None  # «وقفات دعت لها النقابة»: a relative clause, not an object content
         return k
 
     def extend_speech(self, end: int, sent: int) -> int:

@@ -31,7 +31,8 @@ def _agrees(gender: str, number: str, np: NounPhrase) -> bool:
     if number == "pl":
         return np.number == "pl" or np.kind == "body"
     if np.number == "pl":
-        return np.kind == "body" and gender == "f"
+        # broken plurals and bodies take a feminine singular verb: «وأفادت مصادر»
+        return gender == "f" and (np.kind in ("body", "source"))
     if gender == "f":
         return np.gender in ("f", "?")
     return np.gender in ("m", "?")
