@@ -175,6 +175,8 @@ class PhraseParser:
                 k += 1
             elif t.text.endswith(("اً", "ًا")) and not self.title_word(t):
                 k += 1  # «وقال مراراً إن»: an adverb, not the subject
+            elif t.text == "#" and k + 1 < j and self.is_word(toks[k + 1]):
+                k += 1  # «وأكد #الاتحاد_الأوروبي»: a hashtag name
             elif t.text == "(" and k + 2 < j and toks[k + 2].text == ")":
                 k += 3  # «اليوم (الاثنين)»
             elif n in {"ل", "لـ"} or (self.glued_preposition(t) and n[0] == "ل"):
@@ -290,7 +292,11 @@ class PhraseParser:
         head = toks[k]
         if glued:
             head = unglue(head)
-        if self.title_word(head) or self.body_word(head):
+        nxt = k + 1
+        while nxt < j and toks[nxt].text == "_":
+            nxt += 1
+        first_name = nxt < j and toks[nxt].norm in NAME_LINKS  # «سلطان بن سحيم»: a name, not the title
+        if (self.title_word(head) or self.body_word(head)) and not first_name:
             kind = "body" if self.body_word(head) and not self.title_word(head) else "person"
             title_toks.append(head)
             k += 1
@@ -350,14 +356,14 @@ class PhraseParser:
         elif bound is not None and bound[1] == "LOC" and not title_toks:
             j = k  # a place is not who speaks («بكوريا الجنوبية»)
         while k < j and len(name_toks) < 6:
-            if toks[k].text == "#" and name_toks and k + 1 < j and self.is_word(toks[k + 1]):
-                k += 1  # «سيرغي #لافروف»: a hashtag inside a name
+            if toks[k].text in ("#", "_") and name_toks and k + 1 < j and self.is_word(toks[k + 1]):
+                k += 1  # «سيرغي #لافروف», «سلطان_بن_سحيم»: hashtag spellings inside a name
             t = head if k == start else toks[k]
             n = t.norm
             if name_toks and self.mention_end(k) is not None and self.mention_end(k)[1] != "PER":
                 break  # «بوتين موسكو»: another entity starts
             if (name_toks and kind == "person" and not definite(n) and not definite(name_toks[0].norm)
-                    and name_toks[-1].norm not in NAME_LINKS and self.common_word(t)):
+                    and name_toks[-1].norm not in NAME_LINKS and n not in NAME_LINKS and self.common_word(t)):
                 break  # «ونفى نتنياهو ارتكاب ...»: the object, not the name
             if name_toks and name_toks[-1].norm in NAME_LINKS and self.is_word(t):
                 name_toks.append(t)  # «آل الشيخ», «بن عبدالله»
@@ -367,7 +373,7 @@ class PhraseParser:
                 break
             if len(name_toks) >= 2 and n[:1] in "لب" and len(n) > 3:
                 break  # «نبيل أبو ردينة لوسائل إعلام»: a preposition after a full name
-            if self.title_word(t) and (name_toks or not title_toks):
+            if self.title_word(t) and (name_toks or not title_toks) and not (first_name and not name_toks):
                 nxt = toks[k + 1] if k + 1 < len(toks) else None
                 ends = nxt is None or not self.is_word(nxt) or self.hard_stop(nxt)
                 surname = (len(name_toks) == 1 and definite(n)) or (len(name_toks) > 1 and name_toks[-2].norm in NAME_LINKS)
@@ -435,6 +441,9 @@ class PhraseParser:
         while k < j:
             t = toks[k]
             n = t.norm
+            if t.text == "_" and out and k + 1 < j and self.is_word(toks[k + 1]):
+                k += 1  # «الاتحاد_الأوروبي»: a hashtag spelling of the chain
+                continue
             if n[:1] == "و" and len(n) > 4 and (definite(n[1:]) or bare(n[1:]) in self.lex.bodies):
                 n = n[1:]  # «هيئة كبار العلماء وإدارة البحوث العلمية والإفتاء»
             if not self.is_word(t):
