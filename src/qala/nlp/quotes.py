@@ -286,6 +286,10 @@ class _Finder:
                 break
             k += 1
         np = self.parser.subject_after_cue(cue_end, k) if form.kind == "verb" else None
+        relay = next((m for m in range(cue_end, k - 1) if self.toks[m].norm == "نقلا" and self.toks[m + 1].norm == "عن"), None)
+        if relay is not None and form.kind == "verb":
+            # «وذكرت هيئة الإذاعة الأسترالية نقلا عن غواصين أصدقاء للضحية أنه ...»: the original source
+            np = self.parser.subject_after_cue(relay + 2, k) or np
         if "source" in form.flags:
             # «ونقل التلفزيون السوري عن مصدر عسكري قوله:»: the speaker follows عن
             src = next((m for m in range(cue_end, k) if self.toks[m].norm == "عن"), None)
@@ -523,6 +527,10 @@ def find_statements(doc: Doc) -> list[Candidate]:
         if cand is not None:
             found.append(cand)
     found.sort(key=lambda c: c.cue)
+    # an attribution phrase inside another statement's frame («وذكر ديمترييف، بحسب رويترز، أن ...»)
+    # only says who relayed it
+    frames = [(c.cue[1], c.content[0]) for c in found if c.shape in ("verb", "participle")]
+    found = [c for c in found if c.shape != "attribution" or not any(a <= c.cue[0] < b for a, b in frames)]
     return _drop_overlaps(found)
 
 
