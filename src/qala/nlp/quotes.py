@@ -148,7 +148,9 @@ class _Finder:
             return True
         if form is not None and after_break:
             nxt = self.toks[j + 1] if j + 1 < len(self.toks) else None
-            if nxt is not None and nxt.sent == tok.sent:
+            # «ويدعى، ينس آر» is no new statement: a cue that starts one opens its content soon
+            if nxt is not None and nxt.sent == tok.sent and any(
+                    self._opens_content(m, form) for m in range(j + 1, min(len(self.toks), j + 12))):
                 return True
         if form is not None and form.kind == "verb" and any(
                 self._opens_content(m, form) for m in range(j + 1, min(j + 4, len(self.toks)))):
@@ -424,9 +426,10 @@ class _Finder:
         if len(before) <= 1:
             # «وبحسب المصدر، فإن ...»: the content follows the first comma
             c = k
-            while c < end and self.toks[c].text not in CLAUSE_PUNCT:
+            while c < end and self.toks[c].text not in CLAUSE_PUNCT and self.toks[c].norm not in {"فان", "فانه", "فانها"}:
                 c += 1
-            c += 1
+            if c < end and self.toks[c].text in CLAUSE_PUNCT:
+                c += 1
             if c < end and self.toks[c].norm in {"فان", "فانه", "فانها", "ان"}:
                 c += 1
             if c >= end:
@@ -446,6 +449,18 @@ class _Finder:
 
     def attribution_source(self, k: int, j: int, after_verb: bool, glued: bool = False) -> NounPhrase | None:
         """The source after «بحسب»/«وفق ما أكده»: a named person, a body, a medium, a role."""
+        head = unglue(self.toks[k]).norm if glued else strip_conj(self.toks[k].norm)
+        if bare(head) in self.lex.documents:
+            # «وفقا لمسودة أمر أصدرته إدارة الطيران», «بحسب دراسة لمعهد أكسفورد»: the issuer
+            for m in range(k + 1, j):
+                t = self.toks[m]
+                if t.text in CLAUSE_PUNCT or self.is_comp(m) or t.norm in {"فان", "فانه", "فانها"}:
+                    break
+                u = unglue(t) if t.norm[:1] in "لب" and len(t.norm) > 3 else t
+                if (self.parser.body_word(u) or self.parser.title_word(u)
+                        or (self.parser.mention_end(m) or ("", ""))[1] in ("PER", "ORG")):
+                    return self.parser.phrase(m, j, glued=u is not t)
+            return None
         np = self.parser.phrase(k, j, glued=True) if glued else self.parser.subject_after_cue(k, j)
         if np is None and after_verb:
             # «وفق ما أكده لمراسل الجوهرة في المهدية، المدير الجهوي ...»: after the comma
@@ -456,15 +471,6 @@ class _Finder:
         if np is None or fold(self.doc.text[np.start:np.end]) in self.lex.vague_sources:
             return None  # «بحسب تقارير»: nobody identifiable
         key = tuple(fold(self.doc.text[np.start:np.end]).split())
-        head = unglue(self.toks[k]).norm if glued else strip_conj(self.toks[k].norm)
-        if bare(head) in self.lex.documents:
-            # «وفقا لمسودة أمر أصدرته إدارة الطيران ...»: the issuer of the document
-            for m in range(k + 1, j):
-                t = self.toks[m]
-                if (self.parser.body_word(t) or self.parser.title_word(t)
-                        or (self.parser.mention_end(m) or ("", ""))[1] in ("PER", "ORG")):
-                    return self.parser.phrase(m, j)
-            return None
         if after_verb or np.kind != "person" or np.title:
             return np
         # a bare noun after «بحسب» is usually no source («بحسب الحاجة»): keep names we know as sources
