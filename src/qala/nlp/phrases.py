@@ -444,6 +444,9 @@ class PhraseParser:
             if t.text == "_" and out and k + 1 < j and self.is_word(toks[k + 1]):
                 k += 1  # «الاتحاد_الأوروبي»: a hashtag spelling of the chain
                 continue
+            if t.text == "." and out and len(out[-1].norm) == 1 and k + 1 < j and self.is_word(toks[k + 1]):
+                k += 1  # «د.محمد المومني»: an abbreviated title
+                continue
             if n[:1] == "و" and len(n) > 4 and (definite(n[1:]) or bare(n[1:]) in self.lex.bodies):
                 n = n[1:]  # «هيئة كبار العلماء وإدارة البحوث العلمية والإفتاء»
             if not self.is_word(t):

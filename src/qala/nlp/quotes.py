@@ -284,8 +284,6 @@ class _Finder:
                 if inner is not None and ("bare" not in inner.flags or any(
                         self._opens_content(m, inner) for m in range(k + 1, min(end, k + 6)))):
                     break  # another statement starts («طلب عدم نشر اسمه» is a relative clause)
-            if t.text in END_PUNCT:
-                break
             k += 1
         np = self.parser.subject_after_cue(cue_end, k) if form.kind == "verb" else None
         relay = next((m for m in range(cue_end, k - 1) if self.toks[m].norm == "نقلا" and self.toks[m + 1].norm == "عن"), None)

@@ -175,8 +175,16 @@ def _dot_continues(text: str, p: int, ps: int, pe: int) -> bool:
         return head.isdigit() and len(head) <= 3  # numbered list marker at paragraph start
     if nxt.isascii() and nxt.isalnum():  # bfmtv.com, e.g
         return True
-    if nxt.isalpha() and prev.isalpha():  # «سي.بي.إس», «أو.إن.جي.سي»: letters dotted without a space
-        return True
+    if nxt.isalpha() and prev.isalpha():
+        # «سي.بي.إس», «أو.إن.جي.سي»: short letter groups dotted without a space (not «الوزير.وقال»)
+        a = p
+        while a > ps and text[a - 1].isalpha():
+            a -= 1
+        b = p + 1
+        while b < pe and text[b].isalpha():
+            b += 1
+        if p - a <= 3 and b - p - 1 <= 3:
+            return True
     if not prev.isalpha() and prev not in DELETED_CHARS:
         return False
     chunk = _ABBREVIATION_TAIL.search(text, max(ps, p - 16), p)
