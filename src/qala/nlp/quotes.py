@@ -116,6 +116,13 @@ class _Finder:
         prev = self.toks[i - 1].norm if i > 0 and self.toks[i - 1].sent == tok.sent else ""
         if form.kind == "verb" and strip_conj(prev) in BLOCK_BEFORE_CUE:
             return None
+        bare_form = tok.norm[1:] if tok.norm[:1] in "وف" and tok.norm[1:] in self.lex.cues else tok.norm
+        if bare_form not in self.lex.cues and strip_conj(prev) not in {"ما", "لما", "كما", "حسبما"}:
+            # a verb with an object pronoun: «وصفتها», «يعتبره» are verbs, but «أكده», «أمله» may be
+            # nouns («his hope») unless «ما» introduces them («وفق ما أكده»)
+            stem = bare_form[:-2] if bare_form.endswith("ها") else bare_form[:-1]
+            if not (stem.endswith("ت") or stem[:1] in "يت"):
+                return None
         return form
 
     # -- content boundaries ------------------------------------------------------------
@@ -499,6 +506,8 @@ class _Finder:
             return None
         if any(strip_conj(t.norm) in self.lex.function_words or t.text.isdigit() for t in name):
             return None
+        if name[0].norm.startswith("لل") or self.parser.glued_preposition(name[0]):
+            return None  # «للمزيد: ...» points to another story
         rest = [t for t in self.toks[c + 1:last] if is_word(t)]
         if len(rest) < 3 or cue_at(self.toks[c + 1], self.lex) is not None:
             return None
