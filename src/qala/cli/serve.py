@@ -1,0 +1,42 @@
+"""``qala serve [--db FILE] [--host HOST] [--port PORT]``: the web UI and JSON API over a database.
+
+    qala serve --db qala.db --port 8000   # then http://127.0.0.1:8000/ and /docs
+
+Exit code 1 when the database does not exist or cannot be opened.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from qala.cli import app
+
+
+@app.command("serve")
+def serve_command(
+    db: Annotated[str, typer.Option("--db", help="SQLite database made by `qala ingest`.")] = "qala.db",
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+) -> None:
+    """Serve the Arabic web UI (search, speakers, articles, analysis) and the JSON API (docs at /docs)."""
+    import uvicorn  # imported here so `qala --help` stays fast
+
+    from qala.server import create_app
+    from qala.store import StoreError
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        application = create_app(db)
+    except StoreError as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(1) from None
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    err.print(
+        f"qala: serving {db} at http://{shown}:{port}/ (API docs: http://{shown}:{port}/docs)", markup=False
+    )
+    uvicorn.run(application, host=host, port=port, log_level="info")
