@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DATA := ../shared/data
 SEED := $(DATA)/seed/000_c398a748092b5110.txt
 
-.PHONY: install demo test lint format eval bench clean distclean
+.PHONY: install demo test lint format eval bench bench-store clean distclean
 
 install: $(STAMP)
 
@@ -18,8 +18,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
+DEMO_DB := demo.db
+DEMO_INPUTS := $(DATA)/seed/seed.jsonl $(DATA)/news/articles.jsonl
+PORT ?= 8000
+
+# The seed table, then the web UI on the seed article and the 408 articles (ingested once;
+# `qala ingest` also skips inputs it has done, so an interrupted ingest resumes).
 demo: $(STAMP)
 	$(BIN)/qala analyze $(SEED) --format table --published 2015-09-15
+	@if [ -f $(DEMO_DB) ] && [ -f $(DEMO_DB).ingested ]; then echo "demo: $(DEMO_DB) is already ingested"; \
+	else $(BIN)/qala ingest $(DEMO_INPUTS) --db $(DEMO_DB) --no-progress && touch $(DEMO_DB).ingested; fi
+	@echo "qala demo: open http://127.0.0.1:$(PORT)/ (API docs: http://127.0.0.1:$(PORT)/docs); Ctrl-C stops it"
+	$(BIN)/qala serve --db $(DEMO_DB) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -43,6 +53,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_analyze.py
 	$(BIN)/python benchmarks/bench_ner.py
 	$(BIN)/python benchmarks/bench_dates.py
+	$(BIN)/python benchmarks/bench_ingest.py
+
+# Storage: size per 1,000 articles and search latency over 1M statements (a few minutes, so not in bench).
+bench-store: $(STAMP)
+	$(BIN)/python benchmarks/bench_store.py
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache src/*.egg-info
