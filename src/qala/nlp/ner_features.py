@@ -280,17 +280,22 @@ class SentenceFeatures:
         n = len(items)
         words = [self._word(norm, clitic) for norm, clitic in items]
         gaz = self.gazetteer_tags([norm for norm, _ in items])
+        # per offset k, the features word j lends to its neighbour j - k (with its gazetteer tag)
+        lend = {}
+        for k in self._CONTEXT:
+            row = []
+            for j in range(n):
+                f = words[j][1][k]
+                row.append(f + [f"{k}:gz={gaz[j]}"] if gaz[j] else f)
+            lend[k] = row
+        m2, m1, p1, p2 = lend[-2], lend[-1], lend[1], lend[2]
         out = []
         for i in range(n):
-            feats = list(words[i][0])
-            for k in self._CONTEXT:
-                j = i + k
-                if 0 <= j < n:
-                    feats += words[j][1][k]
-                    if gaz[j]:
-                        feats.append(f"{k}:gz={gaz[j]}")
-                elif k in (-1, 1):
-                    feats.append("BOS" if k < 0 else "EOS")
+            feats = words[i][0] + (m1[i - 1] if i else ["BOS"]) + (p1[i + 1] if i + 1 < n else ["EOS"])
+            if i >= 2:
+                feats += m2[i - 2]
+            if i + 2 < n:
+                feats += p2[i + 2]
             if gaz[i]:
                 feats.append("gz=" + gaz[i])
             if i:
