@@ -193,6 +193,11 @@ class PhraseParser:
         if self._pronoun_object(t):
             return None  # «واعتبرت دعوته ...»: an object; the subject is dropped
         np = self.phrase(k, j)
+        if (np.kind == "person" and not np.title and np.tok_end == k + 1 and definite(strip_conj(t.norm))
+                and np.tok_end < len(toks) and (toks[np.tok_end].norm in self.lex.complementizers
+                                                or toks[np.tok_end].text == ":")):
+            # «وقال القصر إن», «وقالت المصادر:»: nothing else can stand between the verb and إن
+            return NounPhrase(np.start, np.end, np.tok_end, None, np.name, "body", "?", "sg", None, True)
         if np.kind == "person" and not np.title and not self._named(np, k):
             named = self._name_inside(k, j)
             if named is not None:  # «نتائج مؤشر "موني سمارت"»: a phrase around a quoted or known name
@@ -322,6 +327,10 @@ class PhraseParser:
                 if self.hard_stop(t) or (t.norm[:1] == "ل" and t.text.endswith(PRONOUN_SUFFIXES)) \
                         or (self.title_word(t) and not definite(t.norm)):
                     break
+                nxt = toks[k + 1] if k + 1 < j else None
+                adjective = t.norm.endswith(NISBA_ENDINGS) or t.text.endswith("ة") or t.norm[:1] in "لب"
+                if not adjective and not (nxt is not None and self.glued_preposition(nxt)):
+                    break  # «مصادر طبية فلسطينية سقوط ...»: a noun starts the object
                 title_toks.append(t)
                 k += 1
             j = k
@@ -551,7 +560,7 @@ class PhraseParser:
             k += 1
         verb_next = False
         if k < last and self.function_word(toks[k]):
-            if strip_conj(toks[k].norm) in {"قد", "لقد", "كما", "ثم"}:
+            if strip_conj(toks[k].norm) in {"قد", "لقد", "كما", "ثم", "لكن", "بينما", "فيما"}:
                 k += 1
                 verb_next = True
             else:
