@@ -9,7 +9,7 @@ tokens and returns character spans; ``refine`` merges them with the CRF's mentio
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from qala.nlp.doc import Token
@@ -37,7 +37,7 @@ def skeleton(word: str) -> str:
 
 
 @cache
-def _places() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]:
+def _places() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], frozenset[str]]:
     """Exact names (folded words without ال) and one-word skeletons → type."""
     exact: dict[tuple[str, ...], str] = {}
     for name, kind in (("gazetteer_countries.txt", "LOC"), ("gazetteer_cities.txt", "LOC"),
@@ -50,7 +50,7 @@ def _places() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]:
     for words, kind in exact.items():
         if len(words) == 1 and len(words[0]) >= 5:
             fuzzy.setdefault((skeleton(words[0]),), kind)
-    return exact, fuzzy
+    return exact, fuzzy, frozenset(w[0] for w in exact)
 
 
 @cache
@@ -61,45 +61,59 @@ def _heads() -> tuple[frozenset[str], frozenset[str]]:
     return bodies, places
 
 
-def _forms(tok: Token) -> list[tuple[int, str]]:
+def _forms(tok: Token) -> tuple[tuple[int, str], ...]:
     """(chars skipped, folded form) readings of a token with and without a proclitic."""
-    n = tok.norm
-    out = [(0, n)]
+    return _norm_forms(tok.norm)
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm_forms(n: str) -> tuple[tuple[int, str], ...]:
     if len(n) > 4 and n[0] in PROCLITICS:
         if n.startswith("لل"):
-            out.append((1, "ا" + n[1:]))  # «للأمم» → «الأمم», span from the second ل
-        else:
-            out.append((1, n[1:]))
-    return out
+            return (0, n), (1, "ا" + n[1:])  # «للأمم» → «الأمم», span from the second ل
+        return (0, n), (1, n[1:])
+    return ((0, n),)
+
+
+def _longest_match(tokens: Sequence[Token], i: int, names: dict[tuple[str, ...], str],
+                   firsts: frozenset[str], longest: int, blocked: list[bool] | None = None) -> tuple[int, int, str] | None:
+    """(chars skipped, end token, type) of the longest listed name starting at token i."""
+    n = len(tokens)
+    for skip, first in _forms(tokens[i]):
+        head = _bare(first)
+        if head not in firsts:
+            continue
+        last = i + 1
+        while last < min(n, i + longest) and tokens[last].sent == tokens[i].sent and not (blocked and blocked[last]):
+            last += 1
+        words = [head] + [_bare(t.norm) for t in tokens[i + 1:last]]
+        for j in range(last, i, -1):
+            kind = names.get(tuple(words[:j - i]))
+            if kind is not None:
+                return skip, j, kind
+    return None
 
 
 def gazetteer_mentions(tokens: Sequence[Token]) -> list[Mention]:
     """Places and media named in the lists, longest first, exact or by skeleton (one word)."""
-    exact, fuzzy = _places()
+    exact, fuzzy, firsts = _places()
     found: list[Mention] = []
     i, n = 0, len(tokens)
     while i < n:
         hit = None
-        forms = _forms(tokens[i])
-        for skip, first in forms:
-            for j in range(min(n, i + MAX_WORDS), i, -1):
-                if any(tokens[m].sent != tokens[i].sent for m in range(i, j)):
-                    continue
-                words = (_bare(first),) + tuple(_bare(t.norm) for t in tokens[i + 1:j])
-                kind = exact.get(words)
-                if kind is not None:
-                    if len(words) > 1 and j < n and tokens[j].sent == tokens[i].sent and _adjective(tokens[j].norm):
-                        j += 1  # «الشرق الأقصى الروسي»: a region with its nationality adjective
-                    hit = (tokens[i].start + skip, tokens[j - 1].end, kind, j)
-                    break
-            if hit:
-                break
-        if hit is None:
+        got = _longest_match(tokens, i, exact, firsts, MAX_WORDS)
+        if got is not None:
+            skip, j, kind = got
+            if j - i > 1 and j < n and tokens[j].sent == tokens[i].sent and _adjective(tokens[j].norm):
+                j += 1  # «الشرق الأقصى الروسي»: a region with its nationality adjective
+            hit = (tokens[i].start + skip, tokens[j - 1].end, kind, j)
+        else:
             # a spelling variant of a one-word place: «دوشنبيه» ~ «دوشانبي»; never a common word
-            skip, first = forms[-1]
-            if len(first) >= 6 and not first.startswith("ال") and not _common(first) and not _suffixed(tokens[i]):
-                kind = fuzzy.get((skeleton(first),))
-                if kind is not None and len(skeleton(first)) >= 4:
+            skip, first = _forms(tokens[i])[-1]
+            if len(first) >= 6 and not first.startswith("ال") and not _suffixed(tokens[i]):
+                key = skeleton(first)
+                kind = fuzzy.get((key,)) if len(key) >= 4 else None
+                if kind is not None and not _common(first):
                     hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
         if hit:
             found.append(hit[:3])
@@ -194,29 +208,27 @@ def propagate(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]
                 variants.setdefault(skeleton(words[0]), m[2])
     covered = [False] * len(tokens)
     for m in mentions:
-        for i, t in enumerate(tokens):
-            if m[0] < t.end and t.start < m[1]:
-                covered[i] = True
+        i = starts.get(m[0], starts.get(m[0] - 1))
+        while i is not None and i < len(tokens) and tokens[i].start < m[1]:
+            covered[i] = True
+            i += 1
+    firsts = frozenset(w[0] for w in known)
     added: list[Mention] = []
     longest = max((len(w) for w in known), default=0)
     i = 0
     while i < len(tokens):
         hit = None
         if not covered[i]:
-            for skip, first in _forms(tokens[i]):
-                for j in range(min(len(tokens), i + longest), i, -1):
-                    if any(covered[i:j]) or any(tokens[k].sent != tokens[i].sent for k in range(i, j)):
-                        continue
-                    words = (_bare(first),) + tuple(_bare(t.norm) for t in tokens[i + 1:j])
-                    kind = known.get(words)
-                    if kind is None and j == i + 1 and len(words[0]) >= 4 and not _suffixed(tokens[i]) \
-                            and not first.startswith("ال"):
-                        kind = variants.get(skeleton(words[0]))
+            got = _longest_match(tokens, i, known, firsts, longest, covered)
+            if got is not None:
+                skip, j, kind = got
+                hit = (tokens[i].start + skip, tokens[j - 1].end, kind, j)
+            else:
+                skip, first = _forms(tokens[i])[-1]
+                if len(first) >= 4 and not _suffixed(tokens[i]) and not first.startswith("ال"):
+                    kind = variants.get(skeleton(_bare(first)))
                     if kind is not None:
-                        hit = (tokens[i].start + skip, tokens[j - 1].end, kind, j)
-                        break
-                if hit:
-                    break
+                        hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
         if hit:
             added.append(hit[:3])
             i = hit[3]
