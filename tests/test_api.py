@@ -23,8 +23,9 @@ from qala.store import StoreNotFound
 
 
 @pytest.fixture(scope="module")
-def client(server_db):
-    path, _ = server_db
+def client(api_db):
+    """The app over the server tests' database, in SQLite and in PostgreSQL (each test runs on both)."""
+    path, _ = api_db
     with TestClient(create_app(path)) as c:
         yield c
 
@@ -119,8 +120,8 @@ def test_api_list_total_equals_items_paged_to_the_end(client, url, params):
     assert [i["id"] for i in one_page["items"]] == keys
 
 
-def test_api_quote_filters(client, server_db):
-    _, ids = server_db
+def test_api_quote_filters(client, api_db):
+    _, ids = api_db
     everything, total = all_pages(client, "/api/quotes", limit=500)
     direct, _ = all_pages(client, "/api/quotes", type="direct")
     assert direct and all(q["type"] == "direct" for q in direct) and len(direct) < total
@@ -141,8 +142,8 @@ def test_api_quote_filters(client, server_db):
     assert all(q["speaker_id"] for q in found if q["speaker_name"])
 
 
-def test_api_speaker_and_article_and_group(client, server_db):
-    _, ids = server_db
+def test_api_speaker_and_article_and_group(client, api_db):
+    _, ids = api_db
     quotes = client.get("/api/quotes", params={"speaker": "سامح شكري"}).json()["items"]
     sid = quotes[0]["speaker_id"]
     sp = client.get(f"/api/speakers/{sid}").json()
@@ -264,8 +265,8 @@ def test_create_app_refuses_a_missing_database(tmp_path):
 # -- pages -------------------------------------------------------------------------------
 
 
-def test_pages_are_arabic_rtl_and_load_nothing_external(client, server_db):
-    _, ids = server_db
+def test_pages_are_arabic_rtl_and_load_nothing_external(client, api_db):
+    _, ids = api_db
     sid = client.get("/api/speakers").json()["items"][0]["id"]
     gid = client.get("/api/groups").json()["items"][0]["id"]
     for url in [
@@ -290,8 +291,8 @@ def test_pages_are_arabic_rtl_and_load_nothing_external(client, server_db):
     assert r.status_code == 404 and 'dir="rtl"' in r.text
 
 
-def test_pages_escape_a_hostile_article(client, server_db):
-    _, ids = server_db
+def test_pages_escape_a_hostile_article(client, api_db):
+    _, ids = api_db
     for url in [
         f"/articles/{ids['hostile']}",
         "/?speaker=شكري",

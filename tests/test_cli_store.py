@@ -1,4 +1,4 @@
-"""``qala search|speakers|export|stats`` as real processes over a real SQLite file."""
+"""``qala search|speakers|export|stats`` as real processes over a real SQLite file and a PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pg_server
 import pyarrow.parquet as pq
 import pytest
 
@@ -45,9 +46,14 @@ def run_qala(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli") / "qala.db"
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db(request, tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    if request.param == "sqlite":
+        path: Path | str = tmp_path_factory.mktemp("cli") / "qala.db"
+    else:
+        admin = request.getfixturevalue("pg_admin")
+        path = pg_server.new_database(admin)
+        request.addfinalizer(lambda: pg_server.drop_database(admin, str(path)))
     with open_store(path) as store:
         for text, url, outlet, published in TEXTS:
             rec = ArticleRecord(text=text, url=url, outlet=outlet, published=published)

@@ -1,4 +1,7 @@
-"""The SQLite store: schema, idempotent adds, near-duplicate groups, Arabic-aware search, exports, crashes."""
+"""The store, in SQLite and in PostgreSQL (every test taking ``db`` or ``store`` runs on both):
+idempotent adds, near-duplicate groups, Arabic-aware search, exports; SQLite's schema and crashes.
+
+PostgreSQL-only behaviour (schema, concurrent writers, equal results) is in ``test_store_postgres.py``."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ import pytest
 from qala.ingest.record import ArticleRecord
 from qala.nlp import analyze
 from qala.store import StoreError, StoreNotFound, open_store
-from qala.store import sqlite as sqlite_store
+from qala.store import sql as store_sql
 from qala.store.canonical import canonical_url
 from qala.store.export import write
 from qala.store.fulltext import fts_query
@@ -71,8 +74,16 @@ def add_real(store, a: dict, **override):
     return store.add_article(rec, analyze(rec.text, rec.meta(), id=rec.id))
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path: Path) -> Path | str:
+    """Where the store is: a SQLite file, or a fresh PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        return tmp_path / "qala.db"
+    return request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def sqlite_db(tmp_path: Path) -> Path:
     return tmp_path / "qala.db"
 
 
@@ -90,48 +101,48 @@ def hand_store(store):
     return store
 
 
-def table_counts(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as c:
-        return {t: c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in sqlite_store.TABLES}
+def table_counts(db: Path | str) -> dict[str, int]:
+    with open_store(db) as s:
+        return s.stats()["tables"]
 
 
 # -- schema ------------------------------------------------------------------------
 
 
-def test_store_schema_created_in_wal_with_foreign_keys(db: Path) -> None:
-    open_store(db).close()
-    c = sqlite3.connect(db)
+def test_store_schema_created_in_wal_with_foreign_keys(sqlite_db: Path) -> None:
+    open_store(sqlite_db).close()
+    c = sqlite3.connect(sqlite_db)
     assert c.execute("PRAGMA user_version").fetchone()[0] == VERSION
     assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
     assert {"sources", "articles", "entities", "mentions", "quotes", "ingest_log", "quotes_fts"} <= names
 
 
-def test_store_migration_is_idempotent(db: Path) -> None:
-    open_store(db).close()
-    before = table_counts(db)
-    open_store(db).close()  # reopening migrates nothing
-    c = sqlite3.connect(db, isolation_level=None)
+def test_store_migration_is_idempotent(sqlite_db: Path) -> None:
+    open_store(sqlite_db).close()
+    before = table_counts(sqlite_db)
+    open_store(sqlite_db).close()  # reopening migrates nothing
+    c = sqlite3.connect(sqlite_db, isolation_level=None)
     assert migrate(c) == VERSION
     assert c.execute("PRAGMA user_version").fetchone()[0] == VERSION
-    assert table_counts(db) == before
+    assert table_counts(sqlite_db) == before
 
 
-def test_store_newer_schema_is_a_clean_error(db: Path) -> None:
-    open_store(db).close()
-    with sqlite3.connect(db) as c:
+def test_store_newer_schema_is_a_clean_error(sqlite_db: Path) -> None:
+    open_store(sqlite_db).close()
+    with sqlite3.connect(sqlite_db) as c:
         c.execute(f"PRAGMA user_version = {VERSION + 1}")
     with pytest.raises(StoreError, match="newer"):
-        open_store(db)
+        open_store(sqlite_db)
 
 
 # -- bad databases -----------------------------------------------------------------
 
 
-def test_store_missing_file_for_reading_is_not_created(db: Path) -> None:
+def test_store_missing_file_for_reading_is_not_created(sqlite_db: Path) -> None:
     with pytest.raises(StoreNotFound, match="no such database"):
-        open_store(db, create=False)
-    assert not db.exists()
+        open_store(sqlite_db, create=False)
+    assert not sqlite_db.exists()
 
 
 @pytest.mark.parametrize(
@@ -156,19 +167,14 @@ def test_store_bad_path_is_a_clean_error(tmp_path: Path, make, reason: str) -> N
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores file permissions")
-def test_store_unreadable_file_is_a_clean_error(db: Path) -> None:
-    open_store(db).close()
-    db.chmod(0)
+def test_store_unreadable_file_is_a_clean_error(sqlite_db: Path) -> None:
+    open_store(sqlite_db).close()
+    sqlite_db.chmod(0)
     try:
         with pytest.raises(StoreError, match="permission denied"):
-            open_store(db)
+            open_store(sqlite_db)
     finally:
-        db.chmod(0o644)
-
-
-def test_store_postgresql_is_not_yet_available() -> None:
-    with pytest.raises(NotImplementedError, match="PostgreSQL"):
-        open_store("postgresql://user:secret@localhost/qala")
+        sqlite_db.chmod(0o644)
 
 
 # -- adding articles ---------------------------------------------------------------
@@ -430,7 +436,7 @@ def test_store_search_bad_filter_is_a_value_error(hand_store, bad: dict) -> None
 
 
 def test_store_listing_pages_have_no_cap_and_agree_with_counts(store, monkeypatch) -> None:
-    monkeypatch.setattr(sqlite_store, "PAGE", 7)  # many pages even on a small corpus
+    monkeypatch.setattr(store_sql, "PAGE", 7)  # many pages even on a small corpus
     for a in real_articles()[:25]:
         add_real(store, a)
     for filters in ({}, {"text": "الرئيس"}, {"type": "direct"}, {"date_from": "2018-06"}):
@@ -521,19 +527,21 @@ _WRITER = textwrap.dedent(
 )
 
 
-def test_store_kill_minus_nine_leaves_no_half_article(db: Path, tmp_path: Path) -> None:
+def test_store_kill_minus_nine_leaves_no_half_article(sqlite_db: Path, tmp_path: Path) -> None:
     real_articles()
     script = tmp_path / "writer.py"
     script.write_text(_WRITER, encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, str(script), str(db), str(ARTICLES)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, str(script), str(sqlite_db), str(ARTICLES)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         assert proc.stdout.readline().strip() == b"ready", proc.stderr.read().decode()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             time.sleep(0.2)
-            with sqlite3.connect(db, timeout=10) as c:
+            with sqlite3.connect(sqlite_db, timeout=10) as c:
                 if c.execute("SELECT COUNT(*) FROM articles").fetchone()[0] >= 80:
                     break
         time.sleep(0.037)  # land somewhere inside a transaction
@@ -542,11 +550,11 @@ def test_store_kill_minus_nine_leaves_no_half_article(db: Path, tmp_path: Path) 
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
 
-    with open_store(db) as s:  # opens without repair
+    with open_store(sqlite_db) as s:  # opens without repair
         n_articles = s.count_articles()
         assert n_articles >= 80
         s.add_article(record(SHOUKRY, "https://after.example/crash"), analyze(SHOUKRY))
-    c = sqlite3.connect(db)
+    c = sqlite3.connect(sqlite_db)
     assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert c.execute("PRAGMA foreign_key_check").fetchall() == []
     c.execute("INSERT INTO quotes_fts(quotes_fts) VALUES ('integrity-check')")

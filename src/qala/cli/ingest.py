@@ -11,7 +11,6 @@ ingested), 130 when interrupted with Ctrl-C (what was done is kept; rerun to fin
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
@@ -36,7 +35,13 @@ def ingest_command(
             metavar="PATH|URL...",
         ),
     ],
-    db: Annotated[str, typer.Option("--db", help="SQLite database file (created when missing).")] = "qala.db",
+    db: Annotated[
+        str,
+        typer.Option(
+            "--db",
+            help="SQLite database file (created when missing), or a PostgreSQL URL (postgresql://user@host/db).",
+        ),
+    ] = "qala.db",
     workers: Annotated[
         int | None,
         typer.Option(
@@ -77,7 +82,9 @@ def ingest_command(
 
 
 def _summary_table(summary, db: str) -> Table:
-    table = Table(title=f"ingest into {os.fspath(db)}", title_justify="left")
+    from qala.store import display_target
+
+    table = Table(title=f"ingest into {display_target(db)}", title_justify="left")
     table.add_column("outcome")
     table.add_column("inputs", justify="right")
     table.add_row("new", str(summary.new))

@@ -17,7 +17,13 @@ from qala.cli import app
 
 @app.command("serve")
 def serve_command(
-    db: Annotated[str, typer.Option("--db", help="SQLite database made by `qala ingest`.")] = "qala.db",
+    db: Annotated[
+        str,
+        typer.Option(
+            "--db",
+            help="SQLite database made by `qala ingest`, or a PostgreSQL URL (postgresql://user@host/db).",
+        ),
+    ] = "qala.db",
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")
     ] = "127.0.0.1",
@@ -27,7 +33,7 @@ def serve_command(
     import uvicorn  # imported here so `qala --help` stays fast
 
     from qala.server import create_app
-    from qala.store import StoreError
+    from qala.store import StoreError, display_target
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
@@ -37,6 +43,7 @@ def serve_command(
         raise typer.Exit(1) from None
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     err.print(
-        f"qala: serving {db} at http://{shown}:{port}/ (API docs: http://{shown}:{port}/docs)", markup=False
+        f"qala: serving {display_target(db)} at http://{shown}:{port}/ (API docs: http://{shown}:{port}/docs)",
+        markup=False,
     )
     uvicorn.run(application, host=host, port=port, log_level="info")

@@ -29,7 +29,12 @@ DEFAULT_DB = "qala.db"
 TABLE_LIMIT = 20
 
 DbOption = Annotated[
-    str, typer.Option("--db", help="SQLite database file (PostgreSQL to come).", show_default=True)
+    str,
+    typer.Option(
+        "--db",
+        help="SQLite database file, or a PostgreSQL URL (postgresql://user@host/db).",
+        show_default=True,
+    ),
 ]
 
 

@@ -1,7 +1,7 @@
 """``qala serve``: the JSON API (``/api``, OpenAPI docs at ``/docs``) and the Arabic web UI, one process.
 
-``create_app("qala.db")`` returns the FastAPI app; every request opens the database read-only
-through the store, so the server never writes and any number of requests read at once.
+``create_app("qala.db")`` (or ``create_app("postgresql://user@host/db")``) returns the FastAPI
+app; every request opens the store for reading and only reads, so any number of requests read at once.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qala.server import api, pages
 from qala.server.errors import CODES, ApiError
-from qala.store import StoreNotFound
+from qala.store import StoreNotFound, is_postgres, open_store
 
 log = logging.getLogger("qala.server")
 
@@ -36,10 +36,15 @@ _STATUS_CODES = {status: code for code, status in CODES.items()}
 
 
 def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
-    """The app over the SQLite database at ``db_path`` (which must exist: ``qala ingest`` makes it)."""
-    path = Path(db_path)
-    if not path.is_file():
-        raise StoreNotFound(f"{path}: no such database (create it with `qala ingest`)")
+    """The app over the SQLite file or PostgreSQL URL ``db_path`` (which must exist: ``qala ingest`` makes it)."""
+    path: str | Path
+    if is_postgres(db_path):
+        path = os.fspath(db_path)
+        open_store(path, create=False).close()  # StoreError now, not at the first request
+    else:
+        path = Path(db_path)
+        if not path.is_file():
+            raise StoreNotFound(f"{path}: no such database (create it with `qala ingest`)")
     app = FastAPI(
         title="qala",
         summary="Who said what in Arabic news: statements, speakers, entities, near-duplicate stories.",

@@ -8,7 +8,6 @@ speakers). Bad parameters raise ``ApiError("bad_request")``, unknown ids ``ApiEr
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qala.nlp import analyze
-from qala.server import queries, timeline
+from qala.server import timeline
 from qala.server.errors import ApiError, bad_request, not_found
 from qala.store import Store, open_store
 from qala.store.daterange import day_of
@@ -31,21 +30,16 @@ QUOTE_TYPES = ("direct", "indirect", "mixed")
 
 @dataclass(slots=True)
 class Db:
-    """What a request reads through: the store's API, and a read-only connection for ``queries``."""
+    """What a request reads through: the store's API (SQLite or PostgreSQL); the server only reads."""
 
     store: Store
-    conn: sqlite3.Connection
 
 
 @contextmanager
-def open_db(path: str | Path) -> Iterator[Db]:
-    store = open_store(path, create=False)
+def open_db(target: str | Path) -> Iterator[Db]:
+    store = open_store(target, create=False)
     try:
-        conn = queries.connect_readonly(path)
-        try:
-            yield Db(store, conn)
-        finally:
-            conn.close()
+        yield Db(store)
     finally:
         store.close()
 
@@ -81,7 +75,7 @@ def _page(rows: list[dict[str, Any]], limit: int, total: int, cursor_of: Any) ->
 
 
 def _with_speaker_ids(db: Db, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    ids = queries.speaker_ids(db.conn, (r.get("speaker_name") for r in rows))
+    ids = db.store.speaker_ids(r.get("speaker_name") for r in rows)
     for r in rows:
         r["speaker_id"] = ids.get(r.get("speaker_name") or "")
     return rows
@@ -174,7 +168,8 @@ def article(db: Db, article_id: int) -> dict[str, Any]:
     if art is None:
         raise not_found(f"article {article_id} does not exist")
     _with_speaker_ids(db, art["quotes"])
-    group = queries.group(db.conn, art["dup_group"])
+    with db.store.snapshot():
+        group = db.store.dup_group(art["dup_group"])
     art["group_size"] = group["size"] if group else 1
     return art
 
@@ -204,17 +199,14 @@ def speaker(
     n, after = page_args(limit, cursor)
     if unit is not None and unit not in timeline.UNITS:
         raise bad_request(f"by {unit!r} is not one of {', '.join(timeline.UNITS)}")
-    conn = db.conn
-    conn.execute("BEGIN")
-    try:
-        info = queries.speaker(conn, speaker_id)
+    store = db.store
+    with store.snapshot():
+        info = store.speaker(speaker_id)
         if info is None:
             raise not_found(f"speaker {speaker_id} does not exist")
-        total = queries.count_speaker_quotes(conn, speaker_id)
-        rows = queries.speaker_quotes(conn, speaker_id, after, n + 1)
-        days = queries.speaker_days(conn, speaker_id)
-    finally:
-        conn.execute("COMMIT")
+        total = store.count_speaker_quotes(speaker_id)
+        rows = store.speaker_quotes(speaker_id, after, n + 1)
+        days = store.speaker_days(speaker_id)
     info["timeline"] = timeline.bins(days, unit)
     info["statements"] = _page(rows, n, total, lambda r: r["id"])
     return info
@@ -240,19 +232,16 @@ def groups(db: Db, min_size: int | None, limit: int | None, cursor: str | None) 
     min_size = 2 if min_size is None else min_size
     if not 1 <= min_size <= 1_000_000:
         raise bad_request(f"min_size {min_size} is not between 1 and 1000000")
-    conn = db.conn
-    conn.execute("BEGIN")
-    try:
-        total = queries.count_groups(conn, min_size)
-        rows = queries.groups(conn, min_size, after, n + 1)
-    finally:
-        conn.execute("COMMIT")
+    with db.store.snapshot():
+        total = db.store.count_dup_groups(min_size)
+        rows = db.store.dup_group_page(min_size, after, n + 1)
     return {"filters": {"min_size": min_size}} | _page(rows, n, total, lambda r: r["id"])
 
 
 def group(db: Db, group_id: int) -> dict[str, Any]:
     """The outlets that carried one story and when, first publication first."""
-    g = queries.group(db.conn, group_id)
+    with db.store.snapshot():
+        g = db.store.dup_group(group_id)
     if g is None:
         raise not_found(f"near-duplicate group {group_id} does not exist")
     return g

@@ -7,7 +7,10 @@ tatweel, alef forms, ى/ي, ة/ه, Arabic-Indic digits) and lower case, so «ا�
 
 from __future__ import annotations
 
+import json
 import re
+from functools import cache
+from pathlib import Path
 
 from qala.nlp.normalize import fold
 
@@ -50,3 +53,72 @@ def fts_query(text: str) -> str:
     if not parts:
         raise ValueError(f"search text {text!r} has no words")
     return " ".join(parts)
+
+
+# -- the same words without SQLite: FTS5's tokenizer as a table, for the PostgreSQL store --
+
+_TOKEN_TABLE = Path(__file__).with_name("fts_tokens.json")  # from scripts/build_fts_tokens.py
+_FTS_PART = re.compile(r'"([^"]*)"(\*?)')
+PG_MAX_POSITION = 16383  # PostgreSQL keeps positions 1..16383 in a tsvector
+PG_MAX_POSITIONS = 256  # and at most this many per word
+PG_MAX_WORD_BYTES = 2047
+
+
+@cache
+def _tokenizer() -> tuple[re.Pattern[str], dict[int, str]]:
+    data = json.loads(_TOKEN_TABLE.read_text(encoding="utf-8"))
+    cls = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in data["ranges"]
+    )
+    return re.compile(f"[{cls}]+"), {int(k, 16): v for k, v in data["fold"].items()}
+
+
+def tokens(text: str) -> list[str]:
+    """The words FTS5's ``unicode61 remove_diacritics 2`` tokenizer finds in ``text``, folded as it folds them.
+
+    ``tokens(shadow("قال: «الرئيسُ»"))`` -> ``["قال", "الرييس"]``; equal to what the SQLite index holds.
+    """
+    word, fold = _tokenizer()
+    return [t for t in (m.translate(fold) for m in word.findall(text)) if t]
+
+
+def _lexeme(t: str) -> str:
+    return "'" + t.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector(*columns: str) -> str:
+    """A PostgreSQL ``tsvector`` literal of the columns' words with positions (1-based).
+
+    One position is skipped between columns, so a phrase never spans a title and a text (as in
+    FTS5, where a phrase matches inside one column). Words longer than PostgreSQL allows are left out.
+    """
+    positions: dict[str, list[int]] = {}
+    pos = 0
+    for column in columns:
+        for t in tokens(column):
+            pos += 1
+            if len(t.encode("utf-8")) > PG_MAX_WORD_BYTES:
+                continue
+            seen = positions.setdefault(t, [])
+            p = min(pos, PG_MAX_POSITION)
+            if len(seen) < PG_MAX_POSITIONS and (not seen or seen[-1] != p):
+                seen.append(p)
+        pos += 1
+    return " ".join(f"{_lexeme(t)}:{','.join(map(str, ps))}" for t, ps in positions.items())
+
+
+def tsquery(fts: str) -> str | None:
+    """The FTS5 query of ``fts_query`` as a PostgreSQL ``tsquery`` literal: phrases ``<->``, prefixes ``:*``, AND ``&``.
+
+    ``tsquery('"وقف اطلاق" "سلا"*')`` -> ``"('وقف' <-> 'اطلاق') & ('سلا':*)"``; None when a phrase has
+    no word FTS5 would index (FTS5 then matches nothing).
+    """
+    parts = []
+    for m in _FTS_PART.finditer(fts):
+        words = [_lexeme(t) for t in tokens(m.group(1))]
+        if not words:
+            return None
+        if m.group(2):
+            words[-1] += ":*"
+        parts.append("(" + " <-> ".join(words) + ")")
+    return " & ".join(parts) if parts else None
