@@ -8,14 +8,14 @@ STAMP := $(VENV)/.installed
 DATA := ../shared/data
 SEED := $(DATA)/seed/000_c398a748092b5110.txt
 
-.PHONY: install demo test lint format eval bench bench-store clean distclean
+.PHONY: install demo test lint format eval bench bench-store bench-spark bench-pg clean distclean
 
 install: $(STAMP)
 
 # Re-installs whenever pyproject.toml changes; the stamp is only written after a successful install.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,spark]'
 	touch $@
 
 DEMO_DB := demo.db
@@ -58,6 +58,14 @@ bench: $(STAMP)
 # Storage: size per 1,000 articles and search latency over 1M statements (a few minutes, so not in bench).
 bench-store: $(STAMP)
 	$(BIN)/python benchmarks/bench_store.py
+
+# Spark: local[1] against local[2] on 20,400 generated WARC records (a quarter of an hour, so not in bench).
+bench-spark: $(STAMP)
+	$(BIN)/python benchmarks/bench_spark.py
+
+# PostgreSQL against SQLite: store throughput, a full ingest, search latency (starts its own server).
+bench-pg: $(STAMP)
+	$(BIN)/python benchmarks/bench_pg.py
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache src/*.egg-info
