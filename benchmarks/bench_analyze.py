@@ -15,13 +15,13 @@ import json
 import os
 import platform
 import pstats
-import re
 import resource
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from results import cpu_model, git_commit, write_section  # noqa: E402
 
 from qala.nlp import analyze
 
@@ -100,24 +100,8 @@ def top_functions(stats: pstats.Stats, sort: str) -> list[tuple[str, int, float,
     return sorted(rows, key=lambda r: r[index], reverse=True)[:TOP]
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
-def git_commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def report(run: dict, warmup: float, n_articles: int, stats: pstats.Stats, command: str) -> str:
@@ -162,15 +146,6 @@ def report(run: dict, warmup: float, n_articles: int, stats: pstats.Stats, comma
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace our marked block in place, or append it; other benchmarks' blocks survive."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section, old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     section = report(run, warmup, len(articles), stats, command)
     print(section)
     if not args.no_write:
-        write_section(RESULTS, section)
+        write_section(section)
         print(f"\nwritten to {RESULTS.relative_to(REPO)}", file=sys.stderr)
     return 0
 

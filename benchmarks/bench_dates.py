@@ -13,13 +13,13 @@ import argparse
 import json
 import os
 import platform
-import re
 import resource
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from results import cpu_model, git_commit, write_section  # noqa: E402
 
 from qala.nlp.dates import find_dates
 from qala.nlp.doc import Doc
@@ -68,24 +68,8 @@ def timed_run(docs: list[Doc], seconds: float) -> dict:
     }
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
-def git_commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def report(run: dict, warmup: float, n_articles: int, command: str) -> str:
@@ -117,15 +101,6 @@ def report(run: dict, warmup: float, n_articles: int, command: str) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace our marked block in place, or append it; other benchmarks' blocks survive."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section, old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     section = report(run, warmup, len(docs), command)
     print(section)
     if not args.no_write:
-        write_section(RESULTS, section)
+        write_section(section)
         print(f"\nwritten to {RESULTS.relative_to(REPO)}", file=sys.stderr)
     return 0
 

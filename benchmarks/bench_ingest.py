@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 # A sibling script: python puts this folder on sys.path.
-from bench_analyze import RESULTS, cpu_model, git_commit
+from results import RESULTS, cpu_model, git_commit, write_section
 
 from qala.ingest.jsonl import iter_jsonl, read_jsonl_line
 from qala.ingest.run import ingest
@@ -142,15 +142,6 @@ def report(
     )
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace our marked block in place, or append it; other benchmarks' blocks survive."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section, old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     section = report(jsonl, html, ceiling, args.workers, rss, command)
     print(section)
     if not args.no_write:
-        write_section(RESULTS, section)
+        write_section(section)
         print(f"\nwritten to {RESULTS.relative_to(REPO)}", file=sys.stderr)
     return 0
 

@@ -15,12 +15,13 @@ import argparse
 import json
 import os
 import platform
-import re
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from results import write_section  # noqa: E402
 
 from qala.ner_train import (
     AQMAR_HOLDOUT,
@@ -138,15 +139,6 @@ def report(evals: list[tuple[str, Scores]], speed: dict, command: str) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace our marked block in place, or append it; other benchmarks' blocks survive."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section, old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     section = report(evals, speed, command)
     print(section)
     if not args.no_write:
-        write_section(RESULTS, section)
+        write_section(section)
         print(f"\nwritten to {RESULTS.relative_to(REPO)}", file=sys.stderr)
     return 0
 

@@ -39,6 +39,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import bench_store  # noqa: E402
 import pg_server  # noqa: E402
 import psycopg  # noqa: E402
+from results import write_section  # noqa: E402
 
 from qala.store import open_store  # noqa: E402
 
@@ -254,9 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     section = report(args, fig, command)
     print(section)
     if not args.no_write:
-        bench_store.RESULTS = RESULTS
-        bench_store.BEGIN, bench_store.END = BEGIN, END
-        bench_store.write_section(RESULTS, section)
+        write_section(section)
         print(f"\nwritten to {RESULTS.relative_to(REPO)}", file=sys.stderr)
     return 0
 

@@ -19,7 +19,6 @@ import io
 import json
 import os
 import platform
-import re
 import sys
 import tempfile
 import threading
@@ -28,7 +27,7 @@ from pathlib import Path
 
 # A sibling script: python puts this folder on sys.path.
 import psutil
-from bench_analyze import RESULTS, cpu_model, git_commit
+from results import RESULTS, cpu_model, git_commit, write_section
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -184,15 +183,6 @@ def report(runs: list[dict], n: int, files: int, command: str) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace our marked block in place, or append it; other benchmarks' blocks survive."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section, old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     section = report(runs, n, args.files, command)
     print(section)
     if not args.no_write:
-        write_section(RESULTS, section)
+        write_section(section)
         print(f"\nwritten to {RESULTS.relative_to(REPO)}", file=sys.stderr)
     return 0
 

@@ -27,13 +27,14 @@ import json
 import math
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from results import write_section  # noqa: E402
 
 from qala.ingest.record import ArticleRecord
 from qala.nlp import analyze
@@ -326,15 +327,6 @@ def _sqlite_version() -> str:
     return sqlite3.sqlite_version
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace our marked block in place, or append it; other benchmarks' blocks survive."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section, old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -371,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     section = report(args, size, big, lat, analyze_s, command)
     print(section)
     if not args.no_write:
-        write_section(RESULTS, section)
+        write_section(section)
         print(f"\nwritten to {RESULTS.relative_to(REPO)}", file=sys.stderr)
     return 0
 
