@@ -39,8 +39,8 @@ BEGIN, END = "<!-- bench:spark -->", "<!-- /bench:spark -->"
 FILES_PER_BATCH = 8
 
 # One month of CC-NEWS in Arabic: assumptions, to be checked against the month's own records.
-# 1.35 billion articles from August 2016 to early 2026 (Infini-News, arXiv:2605.18337), about
-# 115 months: 11.7 M a month on average, so 12 M response records.
+# About 1.35 billion articles from August 2016 to early 2026 (a recalled public figure that could not
+# be checked here, no network), about 115 months: 11.7 M a month on average, so 12 M response records.
 MONTH_RECORDS = 12_000_000
 # No published figure at hand for Arabic in CC-NEWS: Arabic is under 1% of Common Crawl's main
 # crawl (its language statistics), and news sites publish more; 3%, bracketed by 1% and 5%.
@@ -161,8 +161,9 @@ def report(runs: list[dict], n: int, files: int, command: str) -> str:
         "which the Spark JVM shares with the two Python workers).",
         "",
         "**One month of CC-NEWS in Arabic (an estimate on assumptions).** Records: 12 M response records "
-        "a month, from 1.35 billion CC-NEWS articles over August 2016 to early 2026 (Infini-News, "
-        "arXiv:2605.18337), about 11.7 M a month. Arabic share: no published figure at hand, so 3%, "
+        "a month, from a recalled public figure of about 1.35 billion CC-NEWS articles between August 2016 "
+        "and early 2026 (about 11.7 M a month); the source could not be checked from this machine (no "
+        "network), so treat it as an assumption. Arabic share: no published figure at hand, so 3%, "
         "bracketed by 1% and 5% (Arabic is under 1% of Common Crawl's main crawl; news sites publish more). "
         "Both are to be checked against the month's own WARC listing and a language count. "
         f"Rate: {per_core:.1f} records/s per core, the lower of local[1] and half of local[2], end to end.",
