@@ -342,6 +342,8 @@ class PhraseParser:
                 if inner.kind == "person" and inner.name and inner.title and len(inner.title.split()) == 1:
                     title_toks.extend(toks[k + 1:k + 2])
                     k += 2
+        if title_toks and k + 1 < j and toks[k].text == "#" and self.is_word(toks[k + 1]):
+            k += 1  # «الشيخ #سلطان_بن_سحيم»: a hashtag name after its title
         bound = self.mention_end(k) if k < j else None
         if bound is not None and bound[1] in ("PER", "ORG") and not (title_toks and bound[1] == "ORG"):
             # NER says where the name ends: «وانتقد بنس سرقة ...» → «بنس»
@@ -354,6 +356,10 @@ class PhraseParser:
                     bound = (toks[k].end, "PER")
                 elif k + 1 < j and toks[k].norm in NAME_LINKS and self.is_word(toks[k + 1]):
                     bound = (toks[k + 1].end, "PER")
+                elif k + 1 < j and toks[k].text in ("#", "_") and self.is_word(toks[k + 1]):
+                    k += 1  # «سيرغي #لافروف»: the hashtag spelling goes on with the name
+                    bound = self.mention_end(k) if (self.mention_end(k) or ("", ""))[1] == "PER" \
+                        else (toks[k].end, "PER")
                 elif k < j and (self.mention_end(k) or ("", ""))[1] == "PER":
                     bound = self.mention_end(k)
                 elif (k < j and len(name_toks) == 1 and self._name_start(toks[k]) and not self.common_word(toks[k])
