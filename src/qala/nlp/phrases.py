@@ -459,6 +459,14 @@ class PhraseParser:
             if t.text == "_" and out and k + 1 < j and self.is_word(toks[k + 1]):
                 k += 1  # «الاتحاد_الأوروبي»: a hashtag spelling of the chain
                 continue
+            mention = self.mention_end(k)
+            if mention is not None and mention[1] in ("ORG", "LOC") and out:
+                # «رئيس كتلة الحرة لحركة مشروع تونس ...»: a body or place NER found stays in the title
+                while k < j and toks[k].start < mention[0]:
+                    out.append(toks[k])
+                    k += 1
+                proper_ok = False
+                continue
             if t.text == "." and out and len(out[-1].norm) == 1 and k + 1 < j and self.is_word(toks[k + 1]):
                 k += 1  # «د.محمد المومني»: an abbreviated title
                 continue
