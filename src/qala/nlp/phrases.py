@@ -413,6 +413,18 @@ class PhraseParser:
         while name_toks and name_toks[-1].norm in NAME_LINKS:
             name_toks.pop()
             k -= 1
+        if title_toks and name_toks:
+            # «مستشار ترمب للأمن القومي، جون بولتون،»: the first name belongs to the title, the
+            # apposed one is the speaker
+            m = k
+            while m < j and (self.glued_preposition(toks[m]) or (definite(toks[m].norm) and not self.hard_stop(toks[m]))):
+                m += 1
+            if m > k and m + 1 < j and toks[m].text in SKIP_PUNCT and (self.mention_end(m + 1) or ("", ""))[1] == "PER":
+                apposed = self.phrase(m + 1, j)
+                if apposed.kind == "person" and apposed.name and not apposed.title:
+                    title_toks = title_toks + name_toks + list(toks[k:m])
+                    name_toks = [t for t in toks[m + 1:apposed.tok_end] if self.is_word(t)]
+                    k = apposed.tok_end
         if title_toks and bare(strip_conj(title_toks[0].norm)) in self.lex.relations:
             # «زوجة الرئيس السوري بشار الأسد، أسماء الأسد»: the relative, named after a comma or not
             if k + 1 < j and toks[k].text in SKIP_PUNCT and self._name_start(toks[k + 1]):

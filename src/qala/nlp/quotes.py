@@ -156,8 +156,9 @@ class _Finder:
         if form is not None and after_break:
             nxt = self.toks[j + 1] if j + 1 < len(self.toks) else None
             # «ويدعى، ينس آر» is no new statement: a cue that starts one opens its content soon
+            reach = SPEAKER_SEARCH_WINDOW if "strong" in form.flags else 12
             if nxt is not None and nxt.sent == tok.sent and any(
-                    self._opens_content(m, form) for m in range(j + 1, min(len(self.toks), j + 12))):
+                    self._opens_content(m, form) for m in range(j + 1, min(len(self.toks), j + reach))):
                 return True
         if form is not None and form.kind == "verb" and any(
                 self._opens_content(m, form) for m in range(j + 1, min(j + 4, len(self.toks)))):
