@@ -9,6 +9,7 @@ source. Which words are titles, bodies and function words comes from ``lang/ar``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from qala.nlp.doc import Doc, Token
 from qala.nlp.lexicon import Lexicon, cue_form
@@ -56,6 +57,14 @@ def strip_conj(norm: str) -> str:
     return norm
 
 
+@cache
+def _person_words() -> frozenset[str]:
+    """Every word of the person names the NER gazetteer knows («لافروف» of «سيرغي لافروف»)."""
+    from qala.nlp.ner_features import load_resources
+
+    return frozenset(w for words, kind in load_resources().gazetteer.items() if kind == "PER" for w in words)
+
+
 def unglue(tok: Token) -> Token:
     """«للمتحدث» → «المتحدث», «لوزير» → «وزير»: the word without its glued ل/ب."""
     n = tok.norm
@@ -94,7 +103,7 @@ class PhraseParser:
 
         res = load_resources()
         n = tok.norm
-        if (n,) in res.gazetteer or n in res.first_names:
+        if (n,) in res.gazetteer or n in res.first_names or n in _person_words():
             return False
         return res.vocabulary.get(n, 0) >= 3
 
