@@ -510,7 +510,7 @@ class PhraseParser:
                 continue
             if n in self.lex.complementizers or self.is_cue(t):
                 break
-            if n in self.lex.title_modifiers and self.title_word(out[-1]):
+            if n in self.lex.title_modifiers and (self.title_word(out[-1]) or out[-1].norm in self.lex.title_modifiers):
                 out.append(t)  # «مفتي عام المملكة», «الأمين العام», «الرئيس السابق»
                 k += 1
                 continue
