@@ -100,10 +100,6 @@ def top_functions(stats: pstats.Stats, sort: str) -> list[tuple[str, int, float,
     return sorted(rows, key=lambda r: r[index], reverse=True)[:TOP]
 
 
-
-
-
-
 def report(run: dict, warmup: float, n_articles: int, stats: pstats.Stats, command: str) -> str:
     profiled = stats.total_tt  # type: ignore[attr-defined]
 
@@ -144,8 +140,6 @@ def report(run: dict, warmup: float, n_articles: int, stats: pstats.Stats, comma
         END,
     ]
     return "\n".join(lines)
-
-
 
 
 def main(argv: list[str] | None = None) -> int:

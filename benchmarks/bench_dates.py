@@ -68,10 +68,6 @@ def timed_run(docs: list[Doc], seconds: float) -> dict:
     }
 
 
-
-
-
-
 def report(run: dict, warmup: float, n_articles: int, command: str) -> str:
     per_pass = run["docs"] or 1
     lines = [
@@ -99,8 +95,6 @@ def report(run: dict, warmup: float, n_articles: int, command: str) -> str:
         END,
     ]
     return "\n".join(lines)
-
-
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -139,8 +139,6 @@ def report(evals: list[tuple[str, Scores]], speed: dict, command: str) -> str:
     return "\n".join(lines)
 
 
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="timed duration of the speed run")

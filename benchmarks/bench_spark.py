@@ -184,8 +184,6 @@ def report(runs: list[dict], n: int, files: int, command: str) -> str:
     return "\n".join(lines)
 
 
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=20_400, help="WARC records (default 20400 = 50 × 408)")

@@ -327,8 +327,6 @@ def _sqlite_version() -> str:
     return sqlite3.sqlite_version
 
 
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000, help="articles for the size run (default 1000)")

@@ -31,7 +31,6 @@ class CueForm:
 class Lexicon:
     cues: dict[str, CueForm]
     complementizers: frozenset[str]
-    attribution: tuple[tuple[str, ...], ...]
     attribution_by_first: dict[str, tuple[tuple[str, ...], ...]]
     titles: frozenset[str]
     bodies: frozenset[str]
@@ -132,7 +131,6 @@ def lexicon() -> Lexicon:
     return Lexicon(
         cues=_load_cues(),
         complementizers=_words("complementizers.txt"),
-        attribution=tuple(sorted(attribution, key=len, reverse=True)),
         attribution_by_first={w: tuple(sorted((p for p in attribution if p[0] == w), key=len, reverse=True))
                               for w in {p[0] for p in attribution}},
         titles=_words("titles.txt"),

@@ -125,10 +125,7 @@ class SpeakerResolver:
     # -- strategies ------------------------------------------------------------------------
 
     def _first_token(self, c: Candidate) -> int:
-        first = c.cue_tok
-        while first > 0 and self.doc.tokens[first - 1].sent == c.sent:
-            first -= 1
-        return first
+        return self._sentence_first_token(c.sent)
 
     def _pro_drop(self, c: Candidate) -> tuple[_Said, str] | None:
         gender = c.form.gender if c.form else "?"
@@ -282,9 +279,7 @@ class SpeakerResolver:
         """A subject before its verb: «وكان الناطق ... جوس أرنست قد قال», «النجيمي غرد قائلا»."""
         toks = self.doc.tokens
         i = c.cue_tok
-        first = i
-        while first > 0 and toks[first - 1].sent == c.sent:
-            first -= 1
+        first = self._first_token(c)
         k = first
         if k < i and strip_conj(toks[k].norm) in {"كان", "كانت", "وكان"}:
             k += 1
