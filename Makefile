@@ -43,11 +43,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The seed, then the annotation corpus: development (train split), 5-fold cross-validated, sealed test.
 eval: $(STAMP)
 	$(BIN)/qala eval \
-		--gold $(DATA)/gold/seed.jsonl --gold $(DATA)/gold/dev.jsonl \
-		--articles $(DATA)/seed/seed.jsonl --articles $(DATA)/news/articles.jsonl \
-		--floors eval_floors.json
+		--gold $(DATA)/gold/seed.jsonl --articles $(DATA)/seed/seed.jsonl \
+		--corpus corpus --cv 5 --floors eval_floors.json
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_analyze.py

@@ -112,7 +112,7 @@ def test_cli_eval_repo_floors_file_is_valid():
     from qala.evaluation import METRICS
 
     floors = load_floors(Path(__file__).resolve().parents[1] / "eval_floors.json")
-    assert set(floors) == {"seed", "dev"}
+    assert set(floors) == {"seed", "cross-validated", "sealed"}
     for metrics in floors.values():
         assert set(metrics) == set(METRICS)
         assert all(0.0 <= v <= 1.0 for v in metrics.values())

@@ -12,6 +12,7 @@ app = typer.Typer(
 
 # Command modules register themselves on ``app`` when imported.
 from qala.cli import analyze as _analyze  # noqa: E402,F401
+from qala.cli import corpus as _corpus  # noqa: E402,F401
 from qala.cli import evaluate as _evaluate  # noqa: E402,F401
 from qala.cli import ingest as _ingest  # noqa: E402,F401
 from qala.cli import ner as _ner  # noqa: E402,F401

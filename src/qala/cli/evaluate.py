@@ -169,6 +169,13 @@ def _short(text: str | None, limit: int = SHORT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _report_json(name: str, report: Report) -> dict[str, Any]:
+    data = {"name": name, **report.to_dict()}
+    if name == "sealed":  # aggregates only: no statement of the sealed set is shown
+        data.pop("documents")
+    return data
+
+
 def render_report(console: Console, name: str, report: Report) -> None:
     m = report.metrics()
     table = Table(
@@ -223,9 +230,61 @@ def render_documents(console: Console, report: Report) -> None:
             )
 
 
+CORPUS_ROWS = ("development", "cross-validated", "sealed")
+
+
+def analyze_annotated(
+    docs: list[Any], options: Any, cache: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Doc dicts for annotated articles (cached per id when the shipped options are used)."""
+    from qala.nlp import analyze
+    from qala.nlp.pipeline import Options
+
+    out = []
+    for d in docs:
+        if options is None and d.id in cache:
+            out.append(cache[d.id])
+            continue
+        a = d.article_dict()
+        meta = {"title": a["title"], "url": a["url"], "outlet": a["outlet"], "published": a["date"]}
+        doc = analyze(a["text"], meta, id=d.id, options=options or Options()).to_dict()
+        if options is None:
+            cache[d.id] = doc
+        out.append(doc)
+    return out
+
+
+def corpus_reports(corpus: Path, cv: int, cache: dict[str, dict[str, Any]]) -> list[tuple[str, Report]]:
+    """The development row (train split, shipped models), the cross-validated row, the sealed row."""
+    from qala.cli.corpus import load_corpus
+    from qala.corpus.crossval import cross_validate
+    from qala.corpus.standoff import CorpusError
+    from qala.corpus.texts import TextError, Texts
+
+    try:
+        texts = Texts()
+        train, sealed = load_corpus(corpus, texts, "train"), load_corpus(corpus, texts, "sealed")
+    except (CorpusError, TextError) as e:
+        raise InputError(str(e)) from None
+    if not train:
+        raise InputError(f"{corpus}: no annotated articles of the train split")
+    rows = [("development", evaluate([d.gold() for d in train], analyze_annotated(train, None, cache)))]
+    if cv:
+        try:
+            pooled, _ = cross_validate(train, cv, lambda docs, opts: analyze_annotated(docs, opts, cache))
+        except ValueError as e:
+            raise InputError(str(e)) from None
+        rows.append(("cross-validated", pooled))
+    if sealed:
+        rows.append(("sealed", evaluate([d.gold() for d in sealed], analyze_annotated(sealed, None, cache))))
+    return rows
+
+
 @app.command("eval")
 def eval_command(
-    gold: Annotated[list[Path], typer.Option("--gold", help="Gold JSONL file; repeat to score several.")],
+    gold: Annotated[
+        list[Path] | None, typer.Option("--gold", help="Gold JSONL file; repeat to score several.")
+    ] = None,
     articles: Annotated[
         list[Path] | None,
         typer.Option("--articles", help="Articles JSONL (id, text, title, outlet, date, url); repeatable."),
@@ -243,20 +302,33 @@ def eval_command(
         typer.Option("--floors", help="JSON {gold name: {metric: minimum}}; any figure below it exits 1."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus", help="Also score the annotation corpus folder: development, CV and sealed rows."
+        ),
+    ] = None,
+    cv: Annotated[
+        int, typer.Option("--cv", help="K document folds for the cross-validated row (0: none).")
+    ] = 0,
 ) -> None:
-    """Score statements and speakers against gold files (annotation.md, Scoring)."""
+    """Score statements and speakers against gold files (annotation.md, Scoring) and the corpus."""
     try:
         floor_table = load_floors(floors) if floors else {}
+        if not gold and corpus is None:
+            raise InputError("give --gold files, --corpus, or both")
+        if cv and corpus is None:
+            raise InputError("--cv needs --corpus")
+        source = None
         if predictions:
             predicted = load_predictions(predictions)
-            source = None
         elif articles:
             source = load_articles(articles)
-        else:
+        elif gold:
             raise InputError("give --articles to run the pipeline, or --predictions to score saved output")
         cache: dict[str, dict[str, Any]] = {}
         results = []
-        for path in gold:
+        for path in gold or []:
             gold_docs = load_gold(path)
             if source is not None:
                 predicted = predict(gold_docs, source, path, cache)
@@ -264,23 +336,22 @@ def eval_command(
                 report = evaluate(gold_docs, predicted)
             except ValueError as e:
                 raise InputError(f"{path}: {e}") from None
-            results.append((path, report))
+            results.append((path.stem, report))
+        if corpus is not None:
+            results += corpus_reports(corpus, cv, cache)
     except InputError as e:
         typer.echo(f"qala eval: error: {e}", err=True)
         raise typer.Exit(2) from None
 
-    failures = [f for path, report in results for f in check_floors(path.stem, report, floor_table)]
+    failures = [f for name, report in results for f in check_floors(name, report, floor_table)]
     if as_json:
-        out = {
-            "reports": [{"name": p.stem, "gold": str(p), **r.to_dict()} for p, r in results],
-            "failures": failures,
-        }
+        out = {"reports": [_report_json(n, r) for n, r in results], "failures": failures}
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         console = Console(highlight=False)
-        for path, report in results:
-            render_report(console, path.stem, report)
-            if verbose:
+        for name, report in results:
+            render_report(console, name, report)
+            if verbose and name != "sealed":  # the sealed test set is scored, never opened
                 render_documents(console, report)
     for f in failures:
         value, floor = _pair(f["value"], f["floor"])
