@@ -19,6 +19,7 @@ ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
 CUE_WINDOW = 600  # characters between a cue and its content, either side
 MENTION_WINDOW = 400  # characters between a speaker mention and its cue, either side
 PROCLITICS = re.compile(r"(?:[وف]?[بلك]?|[وف])$")
+SENTENCE_BREAK = re.compile(r"[.!?؟\n]")
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
 
 
@@ -90,6 +91,8 @@ def _cue(
     # A cue stands before its content (قال ...) or after it (... قال المتحدث); never inside it.
     before = _nearest(text, cue, start - CUE_WINDOW, start, start, prefer_before=True)
     after = _nearest(text, cue, end, end + CUE_WINDOW, end, prefer_before=False)
+    if after is not None and before is not None and SENTENCE_BREAK.search(text[end:after]):
+        after = None  # a cue after a sentence break opens the next statement, not this one
     options = [i for i in (before, after) if i is not None]
     if not options and q.get("cue_fallback") and " " in cue:
         # Text-form gold writes split cues whole (أشار إلى for «أشار الوزير إلى»): the verb stands for it.
@@ -198,6 +201,14 @@ def _is_word_start(text: str, i: int) -> bool:
     return i == j or (i - j <= 3 and PROCLITICS.fullmatch(text[j:i]) is not None)
 
 
+def _in_hashtag(text: str, i: int, j: int) -> bool:
+    """Names written as hashtags (#الصين, #سلطان_بن_سحيم) are left untagged, as in news_dev."""
+    k = i
+    while k > 0 and (ARABIC_LETTER.match(text[k - 1]) or text[k - 1] == "_"):
+        k -= 1
+    return (k > 0 and text[k - 1] == "#") or text[j : j + 1] == "_" or text[i - 1 : i] == "_"
+
+
 def _is_word_end(text: str, i: int) -> bool:
     return i >= len(text) or not (text[i].isalnum() or ARABIC_LETTER.match(text[i]))
 
@@ -215,7 +226,12 @@ def resolve_entities(text: str, entities: list[Any], out: Resolved) -> None:
         found = 0
         for i in _occurrences(text, form):
             j = i + len(form)
-            if any(taken[i:j]) or not _is_word_start(text, i) or not _is_word_end(text, j):
+            if (
+                any(taken[i:j])
+                or not _is_word_start(text, i)
+                or not _is_word_end(text, j)
+                or _in_hashtag(text, i, j)
+            ):
                 continue
             taken[i:j] = [True] * (j - i)
             out.entities.append({"start": i, "end": j, "type": kind})
