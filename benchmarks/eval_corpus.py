@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import time
 from collections import defaultdict
-from pathlib import Path
 
 from results import REPO, cpu_model, git_commit, write_section
 
@@ -102,8 +101,11 @@ def main() -> None:
     dev_pred = analyze_annotated(train, None, cache)
     sealed_pred = analyze_annotated(sealed, None, cache)
     cv_pred: list = []
-    cross_validate(train, args.cv, lambda docs, opts: cv_pred.extend(analyze_annotated(docs, opts, cache)) or
-                   cv_pred[-len(docs):])
+    cross_validate(
+        train,
+        args.cv,
+        lambda docs, opts: cv_pred.extend(analyze_annotated(docs, opts, cache)) or cv_pred[-len(docs) :],
+    )
     rows = [
         ("development", train, evaluate([d.gold() for d in train], dev_pred)),
         (f"cross-validated ({args.cv} folds)", train, evaluate([d.gold() for d in train], cv_pred)),
@@ -114,29 +116,31 @@ def main() -> None:
         ("cross-validated", by_resolution(train, cv_pred)),
         ("sealed test", by_resolution(sealed, sealed_pred)),
     ]
-    section = "\n".join([
-        "<!-- bench:corpus -->",
-        "## Annotation corpus: agreement and the three evaluation rows",
-        "",
-        f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit `{git_commit()}`; "
-        f"machine: {cpu_model()}; {time.perf_counter() - t0:.0f} s",
-        f"- command: `.venv/bin/python benchmarks/eval_corpus.py --cv {args.cv}` (the rows are those of "
-        "`make eval`)",
-        "",
-        "### Agreement of the two independent passes (pass A scored against pass B and back, averaged)",
-        "",
-        *_agreement_table(agreement),
-        "",
-        "### Who-said-what, three rows",
-        "",
-        *_rows_table(rows),
-        "",
-        "Speaker accuracy by how the gold statement refers to its speaker (right / matched, required "
-        "gold in parentheses):",
-        "",
-        *_breakdown_table(breakdowns),
-        "<!-- /bench:corpus -->",
-    ])
+    section = "\n".join(
+        [
+            "<!-- bench:corpus -->",
+            "## Annotation corpus: agreement and the three evaluation rows",
+            "",
+            f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit `{git_commit()}`; "
+            f"machine: {cpu_model()}; {time.perf_counter() - t0:.0f} s",
+            f"- command: `.venv/bin/python benchmarks/eval_corpus.py --cv {args.cv}` (the rows are those of "
+            "`make eval`)",
+            "",
+            "### Agreement of the two independent passes (pass A scored against pass B and back, averaged)",
+            "",
+            *_agreement_table(agreement),
+            "",
+            "### Who-said-what, three rows",
+            "",
+            *_rows_table(rows),
+            "",
+            "Speaker accuracy by how the gold statement refers to its speaker (right / matched, required "
+            "gold in parentheses):",
+            "",
+            *_breakdown_table(breakdowns),
+            "<!-- /bench:corpus -->",
+        ]
+    )
     print(section)
     if not args.no_write:
         write_section(section)

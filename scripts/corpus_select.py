@@ -23,6 +23,7 @@ SNN_PER_OUTLET = 5
 SEALED_ANT_PER_OUTLET = 12
 SEALED_SNN = 40
 BATCH = 12
+NEAR_COPY = 0.3
 MIN_CHARS, MAX_CHARS = 250, 5000  # very long pages cost annotation time and are rare in news
 
 
@@ -84,7 +85,33 @@ def select(root: Path) -> list[dict]:
     rng.shuffle(rows)
     for i, row in enumerate(rows):
         row["batch"] = i // BATCH + 1
+    _mark_near_duplicates(rows, {a.id: a.text for a in dev + ant + snn})
     return rows
+
+
+def _grams(text: str) -> set[tuple[str, ...]]:
+    words = text.split()
+    return {tuple(words[i : i + 5]) for i in range(len(words) - 4)}
+
+
+def _mark_near_duplicates(rows: list[dict], texts: dict[str, str]) -> None:
+    """Near-copies (30% of the shorter text's word 5-grams shared, the pool README's rule): a train
+    copy of a sealed article leaves the corpus (split ``excluded``), so the sealed set stays unseen;
+    train copies of each other share a ``group``, so cross-validation keeps them in one fold."""
+    grams = {r["id"]: _grams(texts[r["id"]]) for r in rows}
+    by_id = {r["id"]: r for r in rows}
+    ids = sorted(by_id)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            ga, gb = grams[a], grams[b]
+            if not ga or not gb or len(ga & gb) < NEAR_COPY * min(len(ga), len(gb)):
+                continue
+            ra, rb = by_id[a], by_id[b]
+            if {ra["split"], rb["split"]} == {"train", "sealed"}:
+                copy, kept = (ra, rb) if ra["split"] == "train" else (rb, ra)
+                copy["split"], copy["excluded"] = "excluded", f"near-copy of sealed {kept['id']}"
+            else:
+                ra["group"] = rb["group"] = ra.get("group") or rb.get("group") or a
 
 
 def _groups(articles):

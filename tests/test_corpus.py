@@ -177,12 +177,11 @@ def test_disagreements_become_disputes_and_decisions_settle_them(tmp_path, data)
     cautious = merge(a[0], b[0], None, undecided)
     assert undecided == Counter({"speaker": 1, "kind": 1, "single": 1})
     assert all(s["optional"] for s in cautious["statements"] if s["agreement"] == "one-pass")
-    by_issue = {tuple(v): k for k, v in issues.items()}
-    decisions = {
-        by_issue[("speaker",)]: {"choose": "A"},
-        by_issue[("kind",)]: {"kind": "promise"},
-        by_issue[("only-A",)]: {"choose": "drop"},
-    }
+    keys = {tuple(d["issues"]): (d["id"], d["key"]) for d in found.statements}
+    answers = {("speaker",): {"choose": "A"}, ("kind",): {"kind": "promise"}, ("only-A",): {"choose": "drop"}}
+    decisions = {keys[k][0]: {**v, "key": keys[k][1]} for k, v in answers.items()}
+    stale = {keys[k][0]: {**v, "key": "an-older-dispute"} for k, v in answers.items()}
+    assert merge(a[0], b[0], {"decisions": stale}, Counter()) == cautious  # never applied to another dispute
     settled = merge(a[0], b[0], {"decisions": decisions}, Counter())
     assert [(s["speaker"], s["kind"]) for s in settled["statements"]] == [
         ("فلاديمير بوتين", "claim"),

@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from qala.cli import app
-from qala.corpus.merge import disputes, merge
+from qala.corpus.merge import decision_for, disputes, merge
 from qala.corpus.passes import agreement, import_pass
 from qala.corpus.resolve import resolve
 from qala.corpus.standoff import CorpusError, load, read_lines, write_lines
@@ -93,6 +93,14 @@ def _statement_view(doc, s: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
+def _undecided(found, decided: dict[str, Any]):
+    """The disputes of an article that no decision of the third reader settles yet."""
+    decisions = decided.get("decisions", {})
+    found.statements = [d for d in found.statements if decision_for(decisions, d) is None]
+    found.entities = {f: v for f, v in found.entities.items() if f not in decided.get("entities", {})}
+    return found
+
+
 @corpus_app.command("disputes")
 def disputes_command(
     output: Arg[Path, typer.Option(help="folder for one disputes file an article (outside the repository)")],
@@ -109,12 +117,12 @@ def disputes_command(
     output.mkdir(parents=True, exist_ok=True)
     written = Counter()
     for doc_id in sorted(set(a) & set(b)):
-        found = disputes(a[doc_id], b[doc_id])
-        if not found or doc_id in decided:
+        found = _undecided(disputes(a[doc_id], b[doc_id]), decided.get(doc_id, {}))
+        if not found:
             continue
         items = []
         for d in found.statements:
-            item = {"id": d["id"], "issues": d["issues"]}
+            item = {"id": d["id"], "issues": d["issues"], "key": d["key"]}
             if d["a"] is not None:
                 item["A"] = _statement_view(a[doc_id], a[doc_id].statements[d["a"]])
             if d["b"] is not None:
@@ -132,12 +140,25 @@ def disputes_command(
     typer.echo(f"{output}: " + ", ".join(f"{v} {k}" for k, v in sorted(written.items())))
 
 
+def _asked(path: Path) -> dict[str, str]:
+    """Dispute id -> key, from the disputes file the third reader was given."""
+    try:
+        return {x["id"]: x["key"] for x in json.loads(path.read_text(encoding="utf-8"))["statements"]}
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
 @corpus_app.command("import-decisions")
 def import_decisions(
     folder: Arg[Path, typer.Argument(help="folder of ID.json decision files written by the third reader")],
+    disputes_dir: Arg[Path, typer.Option("--disputes", help="the disputes folder the decisions answer")],
     corpus: CorpusOpt = CORPUS,
 ) -> None:
-    """Add a third reader's decisions to corpus/passes/C.jsonl (ids, choices and entity forms only)."""
+    """Add a third reader's decisions to corpus/passes/C.jsonl (ids, choices and entity forms only).
+
+    Each decision keeps the key of the dispute it answers, so a pass redone later cannot have
+    an old decision applied to another statement.
+    """
     selection = _selection(corpus)
     path = corpus / "passes" / "C.jsonl"
     kept = _records(path)
@@ -150,12 +171,15 @@ def import_decisions(
             typer.echo(f"skipped: {f}: {e}", err=True)
             bad += 1
             continue
+        asked = _asked(disputes_dir / f"{d['id']}.json")
+        decisions = {k: {**v, "key": asked[k]} for k, v in d.get("decisions", {}).items() if k in asked}
+        previous = kept.get(d["id"], {})
         kept[d["id"]] = {
             "id": d["id"],
             "sha256": row["sha256"],
             "annotator": d.get("annotator"),
-            "decisions": d.get("decisions", {}),
-            "entities": d.get("entities", {}),
+            "decisions": {**previous.get("decisions", {}), **decisions},
+            "entities": {**previous.get("entities", {}), **d.get("entities", {})},
         }
     n = write_lines(path, [kept[k] for k in sorted(kept)])
     typer.echo(f"{path}: {n} articles decided")
@@ -181,6 +205,7 @@ def merge_command(corpus: CorpusOpt = CORPUS, data: DataOpt = None) -> None:
         record.update(
             {"split": row["split"], "outlet": row["outlet"], "batch": row["batch"], "origin": "corpus"}
         )
+        record.update({k: row[k] for k in ("group", "excluded") if k in row})
         merged.append(record)
     path = corpus / "annotations.jsonl"
     write_lines(path, merged)

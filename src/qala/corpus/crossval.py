@@ -29,20 +29,24 @@ class Trainer(Protocol):
 
 
 def folds(docs: Sequence[Annotated], k: int, seed: int = SEED) -> list[list[Annotated]]:
-    """``k`` folds of whole articles, each outlet dealt round-robin so every fold holds its share."""
+    """``k`` folds of whole articles, each outlet dealt round-robin so every fold holds its share;
+    articles of one near-copy ``group`` always share a fold."""
     if not 2 <= k <= len(docs):
         raise ValueError(f"--cv needs 2 <= K <= {len(docs)} documents, got {k}")
-    by_outlet: dict[str, list[Annotated]] = defaultdict(list)
+    groups: dict[str, list[Annotated]] = defaultdict(list)
     for d in sorted(docs, key=lambda d: d.id):
-        by_outlet[str(d.article.meta.get("outlet"))].append(d)
+        groups[d.record.get("group") or d.id].append(d)  # near-copies stay in one fold
+    by_outlet: dict[str, list[list[Annotated]]] = defaultdict(list)
+    for key in sorted(groups):
+        by_outlet[str(groups[key][0].article.meta.get("outlet"))].append(groups[key])
     rng = random.Random(seed)
     out: list[list[Annotated]] = [[] for _ in range(k)]
     turn = 0
     for outlet in sorted(by_outlet):
-        group = by_outlet[outlet]
-        rng.shuffle(group)
-        for d in group:
-            out[turn % k].append(d)
+        outlet_groups = by_outlet[outlet]
+        rng.shuffle(outlet_groups)
+        for group in outlet_groups:
+            out[turn % k].extend(group)
             turn += 1
     return out
 

@@ -76,6 +76,23 @@ class Disputes:
         return bool(self.statements or self.entities)
 
 
+def _dispute(n: int, issues: list[str], a: Annotated, b: Annotated, i: int | None, j: int | None) -> dict:
+    """A dispute with its key: the issues and both contents' offsets, so that a decision taken on
+    an earlier version of a pass is never applied to a different statement."""
+    spans = [
+        a.statements[i]["content"] if i is not None else None,
+        b.statements[j]["content"] if j is not None else None,
+    ]
+    key = "+".join(issues) + ":" + ":".join("-" if x is None else f"{x[0]}-{x[1]}" for x in spans)
+    return {"id": f"s{n}", "issues": issues, "a": i, "b": j, "key": key}
+
+
+def decision_for(decisions: dict[str, Any], dispute: dict[str, Any]) -> dict[str, Any] | None:
+    """The third reader's decision on this dispute, if it was taken on this very dispute."""
+    found = decisions.get(dispute["id"])
+    return found if found is not None and found.get("key") == dispute["key"] else None
+
+
 def disputes(a: Annotated, b: Annotated) -> Disputes:
     """What a third reader must decide for one article, with stable ids (s1, s2, …)."""
     out = Disputes()
@@ -87,11 +104,11 @@ def disputes(a: Annotated, b: Annotated) -> Disputes:
         if what == "pair":
             issues = _pair_issues(a, a.statements[i], b.statements[j])
             if issues:
-                out.statements.append({"id": f"s{n}", "issues": issues, "a": i, "b": j})
+                out.statements.append(_dispute(n, issues, a, b, i, j))
         else:
             s = a.statements[i] if what == "A" else b.statements[j]
             if not s["optional"]:
-                out.statements.append({"id": f"s{n}", "issues": [f"only-{what}"], "a": i, "b": j})
+                out.statements.append(_dispute(n, [f"only-{what}"], a, b, i, j))
     if "entities" in a.record and "entities" in b.record:
         ea, eb = _entity_spans(a), _entity_spans(b)
         for span in sorted(set(ea) | set(eb)):
@@ -162,7 +179,7 @@ def merge(a: Annotated, b: Annotated, decided: dict[str, Any] | None, undecided:
         issues = d["issues"] if d else []
         statements.append(
             _merge_pair(
-                a.statements[i], b.statements[j], decisions.get(d["id"]) if d else None, undecided, issues
+                a.statements[i], b.statements[j], decision_for(decisions, d) if d else None, undecided, issues
             )
         )
     singles = [((i, None), a.statements[i]) for i in only_a] + [((None, j), b.statements[j]) for j in only_b]
@@ -170,7 +187,7 @@ def merge(a: Annotated, b: Annotated, decided: dict[str, Any] | None, undecided:
         d = by_key.get(key)
         if d is None:  # optional in the one pass that has it: stays optional, no dispute
             statements.append(_kept(s, optional=True, agreement="one-pass"))
-        elif kept := _merge_single(s, decisions.get(d["id"]), undecided):
+        elif kept := _merge_single(s, decision_for(decisions, d), undecided):
             statements.append(kept)
     statements.sort(key=lambda s: s["content"][0])
     record = {
