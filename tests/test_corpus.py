@@ -274,3 +274,67 @@ def test_stand_off_gold_gives_back_the_text_gold_it_was_made_from():
             q["cue"] == o["cue"] or o["cue"].startswith(q["cue"])
             for q, o in zip(back, original[d.id], strict=True)
         )
+
+
+def test_cli_corpus_round_trip_from_passes_to_gold(tmp_path, data):
+    """The commands as a user runs them: import two passes, agreement, disputes, decisions, merge,
+    check, gold; the gold then scores with `qala eval` unchanged."""
+    from typer.testing import CliRunner
+
+    from qala.cli import app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = Texts(data)
+    rows = [
+        {
+            "id": a,
+            "source": "news",
+            "sha256": texts.get("news", a).sha256,
+            "outlet": "x",
+            "batch": 1,
+            "split": "train",
+        }
+        for a in ("a1", "a2")
+    ]
+    write_lines(corpus / "selection.jsonl", rows)
+    for name, quotes in (("A", [Q1, Q2, Q3]), ("B", [Q1, {**Q2, "kind": "promise"}])):
+        folder = tmp_path / f"written-{name}"
+        folder.mkdir()
+        for a in ("a1", "a2"):
+            (folder / f"{a}.json").write_text(json.dumps({"id": a, "quotes": quotes}, ensure_ascii=False))
+    run = CliRunner().invoke
+    common = ["--corpus", str(corpus), "--data", str(data)]
+    for name in "AB":
+        result = run(app, ["corpus", "import", name, str(tmp_path / f"written-{name}"), *common])
+        assert result.exit_code == 0, result.output
+    result = run(app, ["corpus", "agreement", "--json", *common])
+    assert result.exit_code == 1 and json.loads(result.stdout)["below_floor"] == [1]
+    asked = tmp_path / "disputes"
+    assert run(app, ["corpus", "disputes", "--output", str(asked), *common]).exit_code == 0
+    decided = tmp_path / "decided"
+    decided.mkdir()
+    for f in asked.glob("*.json"):
+        d = json.loads(f.read_text())
+        answer = {
+            x["id"]: {"kind": "promise"} if x["issues"] == ["kind"] else {"choose": "drop"}
+            for x in d["statements"]
+        }
+        (decided / f.name).write_text(json.dumps({"id": d["id"], "decisions": answer}))
+    result = run(
+        app, ["corpus", "import-decisions", str(decided), "--disputes", str(asked), "--corpus", str(corpus)]
+    )
+    assert result.exit_code == 0, result.output
+    result = run(app, ["corpus", "merge", *common])
+    assert "undecided disputes (cautious fallback): none" in result.output
+    assert run(app, ["corpus", "check", *common]).exit_code == 0
+    merged = [json.loads(line) for line in (corpus / "annotations.jsonl").read_text().splitlines()]
+    assert [[s["kind"] for s in r["statements"]] for r in merged] == [["claim", "promise"]] * 2
+    out = tmp_path / "gold"
+    assert run(app, ["corpus", "gold", "--output-dir", str(out), *common]).exit_code == 0
+    gold = [json.loads(line) for line in (out / "gold.jsonl").read_text().splitlines()]
+    assert [q["content"] for q in gold[0]["quotes"]] == [
+        "الأزمة كانت متوقعة تماما",
+        "لن نتراجع عن موقفنا في سوريا",
+    ]
+    assert run(app, ["corpus", "gold", "--split", "sealed", "--output-dir", str(out), *common]).exit_code == 2

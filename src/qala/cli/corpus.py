@@ -85,6 +85,16 @@ def _pass_docs(corpus: Path, name: str, texts: Texts) -> dict[str, Any]:
     return {d.id: d for d in load(path, texts)} if path.exists() else {}
 
 
+def _passes(corpus: Path, data: Path | None) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Passes A and B (checked against the texts) and the third reader's decisions, by article id."""
+    texts = _texts(data)
+    try:
+        a, b = _pass_docs(corpus, "A", texts), _pass_docs(corpus, "B", texts)
+    except (CorpusError, TextError) as e:
+        raise _fail(str(e)) from None
+    return a, b, _records(corpus / "passes" / "C.jsonl")
+
+
 def _statement_view(doc, s: dict[str, Any]) -> dict[str, Any]:
     view = {k: s.get(k) for k in ("type", "kind", "resolution", "optional", "speaker", "aliases")}
     view["cue"] = doc.span(s["cue"])
@@ -108,12 +118,7 @@ def disputes_command(
     data: DataOpt = None,
 ) -> None:
     """Write what a third reader must decide for each article that passes A and B both have."""
-    texts = _texts(data)
-    try:
-        a, b = _pass_docs(corpus, "A", texts), _pass_docs(corpus, "B", texts)
-    except (CorpusError, TextError) as e:
-        raise _fail(str(e)) from None
-    decided = _records(corpus / "passes" / "C.jsonl")
+    a, b, decided = _passes(corpus, data)
     output.mkdir(parents=True, exist_ok=True)
     written = Counter()
     for doc_id in sorted(set(a) & set(b)):
@@ -190,13 +195,8 @@ def import_decisions(
 @corpus_app.command("merge")
 def merge_command(corpus: CorpusOpt = CORPUS, data: DataOpt = None) -> None:
     """Merge passes A and B (and the decisions of C) into corpus/annotations.jsonl."""
-    texts = _texts(data)
     selection = _selection(corpus)
-    try:
-        a, b = _pass_docs(corpus, "A", texts), _pass_docs(corpus, "B", texts)
-    except (CorpusError, TextError) as e:
-        raise _fail(str(e)) from None
-    decided = _records(corpus / "passes" / "C.jsonl")
+    a, b, decided = _passes(corpus, data)
     undecided: Counter = Counter()
     merged = []
     for doc_id in sorted(set(a) & set(b)):
