@@ -65,13 +65,8 @@ class Entity:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Entity:
-        return cls(
-            d["id"],
-            d["name"],
-            d["type"],
-            list(d.get("titles", [])),
-            [Span.from_dict(m) for m in d.get("mentions", [])],
-        )
+        return cls(d["id"], d["name"], d["type"], list(d.get("titles", [])),
+                   [Span.from_dict(m) for m in d.get("mentions", [])])
 
 
 @dataclass(slots=True)
@@ -97,9 +92,8 @@ class Speaker:
     def from_dict(cls, d: dict[str, Any] | None) -> Speaker | None:
         if d is None:
             return None
-        return cls(
-            d["name"], d["resolution"], Span.from_dict(d.get("mention")), d.get("title"), d.get("entity")
-        )
+        return cls(d["name"], d["resolution"], Span.from_dict(d.get("mention")),
+                   d.get("title"), d.get("entity"))
 
 
 @dataclass(slots=True)
@@ -125,14 +119,8 @@ class Quote:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Quote:
-        return cls(
-            d["type"],
-            Span.from_dict(d["cue"]),
-            Span.from_dict(d["content"]),
-            Speaker.from_dict(d.get("speaker")),
-            d.get("date"),
-            d.get("confidence", 0.5),
-        )
+        return cls(d["type"], Span.from_dict(d["cue"]), Span.from_dict(d["content"]),
+                   Speaker.from_dict(d.get("speaker")), d.get("date"), d.get("confidence", 0.5))
 
 
 @dataclass(slots=True)
@@ -205,7 +193,5 @@ class Doc:
             entities=[Entity.from_dict(e) for e in d.get("entities", [])],
             quotes=[Quote.from_dict(q) for q in d.get("quotes", [])],
             dates=[DateSpan(x["start"], x["end"], x["text"], x.get("value")) for x in d.get("dates", [])],
-            links=[
-                Link(x["start"], x["end"], x["url"], x["kind"], x.get("video_id")) for x in d.get("links", [])
-            ],
+            links=[Link(x["start"], x["end"], x["url"], x["kind"], x.get("video_id")) for x in d.get("links", [])],
         )

@@ -31,7 +31,7 @@ def _skeleton(word: str) -> str:
 
 def _contains_run(hay: list[str], needle: list[str]) -> bool:
     n = len(needle)
-    return n > 0 and any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
+    return n > 0 and any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
 
 
 def _same(a: list[str], b: list[str], etype: str, heads: frozenset[str]) -> bool:
@@ -44,12 +44,10 @@ def _same(a: list[str], b: list[str], etype: str, heads: frozenset[str]) -> bool
         return _contains_run(long_, short) and (len(short) > 1 or short[-1] == long_[-1])
     if long_[1:] == short and long_[0] in heads:
         return True  # «تنظيم داعش» / «داعش», «منظمة معاهدة الأمن الجماعي» / «معاهدة الأمن الجماعي»
-    if etype == "ORG" and len(short) > 1 and long_[: len(short)] == short:
+    if etype == "ORG" and len(short) > 1 and long_[:len(short)] == short:
         return True  # «تنظيم الدولة» / «تنظيم الدولة الإسلامية»
     # «أوروبا» / «أوربا»
-    return len(a) == len(b) and all(
-        len(x) > 3 and _skeleton(x) == _skeleton(y) for x, y in zip(a, b, strict=True)
-    )
+    return len(a) == len(b) and all(len(x) > 3 and _skeleton(x) == _skeleton(y) for x, y in zip(a, b, strict=True))
 
 
 def find_entities(doc: Doc) -> list[Entity]:
@@ -57,7 +55,7 @@ def find_entities(doc: Doc) -> list[Entity]:
     from qala.nlp.ner import recognize
 
     links = ("http", "www.")
-    mentions = [m for m in recognize(doc) if not doc.text[m[0] : m[1]].lower().startswith(links)]
+    mentions = [m for m in recognize(doc) if not doc.text[m[0]:m[1]].lower().startswith(links)]
     entities = cluster(doc, mentions)
     attach_titles(doc, entities)
     return entities
@@ -124,11 +122,6 @@ def attach_titles(doc: Doc, entities: list[Entity]) -> None:
                 if t.sent != doc.tokens[i].sent or not parser.title_word(t):
                     continue
                 np = parser.phrase(k, min(len(doc.tokens), i + len(m.text.split()) + 1))
-                if (
-                    np.title
-                    and np.name
-                    and np.name.startswith(m.text.split()[0])
-                    and np.title not in e.titles
-                ):
+                if np.title and np.name and np.name.startswith(m.text.split()[0]) and np.title not in e.titles:
                     e.titles.append(np.title)
                 break

@@ -67,33 +67,19 @@ def _inflect(past: str, present: str, participle: str) -> list[tuple[str, str, s
     """Regular forms as (form, kind, gender, number)."""
     forms: list[tuple[str, str, str, str]] = []
     if past:
-        forms += [
-            (past, "verb", "m", "sg"),
-            (past + "ت", "verb", "f", "sg"),
-            (past + "وا", "verb", "m", "pl"),
-            (past + "ا", "verb", "m", "du"),
-            (past + "تا", "verb", "f", "du"),
-        ]
+        forms += [(past, "verb", "m", "sg"), (past + "ت", "verb", "f", "sg"), (past + "وا", "verb", "m", "pl"),
+                  (past + "ا", "verb", "m", "du"), (past + "تا", "verb", "f", "du")]
     if present and present.startswith("ي"):
         stem = present[1:]
-        forms += [
-            (present, "verb", "m", "sg"),
-            ("ت" + stem, "verb", "f", "sg"),
-            (present + "ون", "verb", "m", "pl"),
-            (present + "ان", "verb", "m", "du"),
-            ("س" + present, "verb", "m", "sg"),
-            ("ست" + stem, "verb", "f", "sg"),
-        ]
+        forms += [(present, "verb", "m", "sg"), ("ت" + stem, "verb", "f", "sg"), (present + "ون", "verb", "m", "pl"),
+                  (present + "ان", "verb", "m", "du"), ("س" + present, "verb", "m", "sg"),
+                  ("ست" + stem, "verb", "f", "sg")]
     if participle:
         # the bare stem (مصر، مقر، مركز) is left out: as a participle cue it always carries an ending
-        forms += [
-            (participle + "ا", "participle", "m", "sg"),
-            (participle + "ة", "participle", "f", "sg"),
-            (participle + "ين", "participle", "m", "pl"),
-            (participle + "ات", "participle", "f", "pl"),
-            (participle + "تين", "participle", "f", "du"),
-            (participle + "ان", "participle", "m", "du"),
-        ]
+        forms += [(participle + "ا", "participle", "m", "sg"),
+                  (participle + "ة", "participle", "f", "sg"), (participle + "ين", "participle", "m", "pl"),
+                  (participle + "ات", "participle", "f", "pl"), (participle + "تين", "participle", "f", "du"),
+                  (participle + "ان", "participle", "m", "du")]
     return forms
 
 
@@ -128,11 +114,7 @@ def _load_cues() -> dict[str, CueForm]:
         flag_s = frozenset(f for f in flags.split(",") if f and f != "-")
         lemma = past or present or participle
         for form, kind, gender, number in _inflect(past, present, participle):
-            tense = (
-                "present"
-                if present and form.endswith(present[1:]) and form[:1] in "يتس" and form != past
-                else "past"
-            )
+            tense = "present" if present and form.endswith(present[1:]) and form[:1] in "يتس" and form != past else "past"
             cues.setdefault(fold(form), CueForm(lemma, kind, gender, number, prep_t, flag_s, tense))
         for form in extra.split():
             form = fold(form)
@@ -149,10 +131,8 @@ def lexicon() -> Lexicon:
     return Lexicon(
         cues=_load_cues(),
         complementizers=_words("complementizers.txt"),
-        attribution_by_first={
-            w: tuple(sorted((p for p in attribution if p[0] == w), key=len, reverse=True))
-            for w in {p[0] for p in attribution}
-        },
+        attribution_by_first={w: tuple(sorted((p for p in attribution if p[0] == w), key=len, reverse=True))
+                              for w in {p[0] for p in attribution}},
         titles=_words("titles.txt"),
         bodies=_words("bodies.txt"),
         function_words=_words("function_words.txt"),
@@ -163,9 +143,7 @@ def lexicon() -> Lexicon:
         groups=frozenset(_bare_words("group_nouns.txt")),
         place_heads=frozenset(_bare_words("place_heads.txt")),
         title_modifiers=_words("title_modifiers.txt"),
-        commentary=tuple(
-            sorted((tuple(fold(ln).split()) for ln in _lines("commentary.txt")), key=len, reverse=True)
-        ),
+        commentary=tuple(sorted((tuple(fold(ln).split()) for ln in _lines("commentary.txt")), key=len, reverse=True)),
         vague_sources=_words("vague_sources.txt"),
     )
 

@@ -40,12 +40,8 @@ def skeleton(word: str) -> str:
 def _places() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], frozenset[str]]:
     """Exact names (folded words without ال) and one-word skeletons → type."""
     exact: dict[tuple[str, ...], str] = {}
-    for name, kind in (
-        ("gazetteer_countries.txt", "LOC"),
-        ("gazetteer_cities.txt", "LOC"),
-        ("gazetteer_places.txt", "LOC"),
-        ("media.txt", "ORG"),
-    ):
+    for name, kind in (("gazetteer_countries.txt", "LOC"), ("gazetteer_cities.txt", "LOC"),
+                       ("gazetteer_places.txt", "LOC"), ("media.txt", "ORG")):
         for line in _lines(name):
             words = tuple(_bare(w) for w in fold(line).split())
             if words:
@@ -79,14 +75,8 @@ def _norm_forms(n: str) -> tuple[tuple[int, str], ...]:
     return ((0, n),)
 
 
-def _longest_match(
-    tokens: Sequence[Token],
-    i: int,
-    names: dict[tuple[str, ...], str],
-    firsts: frozenset[str],
-    longest: int,
-    blocked: list[bool] | None = None,
-) -> tuple[int, int, str] | None:
+def _longest_match(tokens: Sequence[Token], i: int, names: dict[tuple[str, ...], str],
+                   firsts: frozenset[str], longest: int, blocked: list[bool] | None = None) -> tuple[int, int, str] | None:
     """(chars skipped, end token, type) of the longest listed name starting at token i."""
     n = len(tokens)
     for skip, first in _forms(tokens[i]):
@@ -94,15 +84,11 @@ def _longest_match(
         if head not in firsts:
             continue
         last = i + 1
-        while (
-            last < min(n, i + longest)
-            and tokens[last].sent == tokens[i].sent
-            and not (blocked and blocked[last])
-        ):
+        while last < min(n, i + longest) and tokens[last].sent == tokens[i].sent and not (blocked and blocked[last]):
             last += 1
-        words = [head] + [_bare(t.norm) for t in tokens[i + 1 : last]]
+        words = [head] + [_bare(t.norm) for t in tokens[i + 1:last]]
         for j in range(last, i, -1):
-            kind = names.get(tuple(words[: j - i]))
+            kind = names.get(tuple(words[:j - i]))
             if kind is not None:
                 return skip, j, kind
     return None
@@ -159,9 +145,7 @@ def organization_chains(tokens: Sequence[Token]) -> list[Mention]:
     found: list[Mention] = []
     n = len(tokens)
     for i, tok in enumerate(tokens):
-        skip, form = (
-            _forms(tok)[-1] if tok.norm[:1] in PROCLITICS and _bare(tok.norm[1:]) in bodies else (0, tok.norm)
-        )
+        skip, form = _forms(tok)[-1] if tok.norm[:1] in PROCLITICS and _bare(tok.norm[1:]) in bodies else (0, tok.norm)
         if _bare(form) not in bodies or form.startswith("ال"):
             continue  # a definite head («الوزارة») refers back, it names nothing new
         j = i + 1

@@ -16,23 +16,7 @@ from qala.nlp.lexicon import Lexicon, cue_form
 
 # second halves of compound first names: «صلاح الدين», «عبد الله», «نور الهدى»
 COMPOUND_SECOND = {"الدين", "الله", "الرحمن", "الاسلام", "الهدي", "العابدين"}
-NAME_LINKS = {
-    "بن",
-    "ابن",
-    "بنت",
-    "ابو",
-    "ابي",
-    "ام",
-    "عبد",
-    "ال",
-    "دي",
-    "دا",
-    "فون",
-    "فان",
-    "ولد",
-    "بو",
-    "ابا",
-}
+NAME_LINKS = {"بن", "ابن", "بنت", "ابو", "ابي", "ام", "عبد", "ال", "دي", "دا", "فون", "فان", "ولد", "بو", "ابا"}
 NISBA_ENDINGS = ("ي", "يه", "يون", "يين", "يان", "يتين", "يات", "يا")
 PRONOUN_SUFFIXES = ("ها", "هم", "هما", "ه")
 OPEN_MARKS = '"“”«„('
@@ -179,27 +163,13 @@ class PhraseParser:
     def glued_preposition(self, tok: Token) -> bool:
         """«لسوق», «للصحفيين», «بالقول»: a preposition written onto the next word."""
         n = tok.norm
-        return (
-            len(n) > 3
-            and n[0] in "لب"
-            and (
-                n[1:3] == "ال"
-                or n[1] == "ل"
-                or bare(n[1:]) in self.lex.bodies
-                or bare(n[1:]) in self.lex.titles
-            )
-        )
+        return len(n) > 3 and n[0] in "لب" and (n[1:3] == "ال" or n[1] == "ل" or bare(n[1:]) in self.lex.bodies
+                                                 or bare(n[1:]) in self.lex.titles)
 
     def hard_stop(self, tok: Token) -> bool:
         n = tok.norm
-        return (
-            not self.is_word(tok)
-            or self.function_word(tok)
-            or n in self.lex.complementizers
-            or self.is_cue(tok)
-            or n in self.lex.time_words
-            or n.isdigit()
-        )
+        return (not self.is_word(tok) or self.function_word(tok) or n in self.lex.complementizers
+                or self.is_cue(tok) or n in self.lex.time_words or n.isdigit())
 
     # -- parsing ---------------------------------------------------------------------------
 
@@ -210,11 +180,7 @@ class PhraseParser:
         while k < j:
             t = toks[k]
             n = t.norm
-            if (
-                t.text in SKIP_PUNCT
-                or n in self.lex.time_words
-                or n in {"قد", "ايضا", "كذلك", "بدوره", "بدورها"}
-            ):
+            if t.text in SKIP_PUNCT or n in self.lex.time_words or n in {"قد", "ايضا", "كذلك", "بدوره", "بدورها"}:
                 k += 1
             elif t.text.endswith(("اً", "ًا")) and not self.title_word(t):
                 k += 1  # «وقال مراراً إن»: an adverb, not the subject
@@ -236,14 +202,9 @@ class PhraseParser:
         if self._pronoun_object(t):
             return None  # «واعتبرت دعوته ...»: an object; the subject is dropped
         np = self.phrase(k, j)
-        if (
-            np.kind == "person"
-            and not np.title
-            and np.tok_end == k + 1
-            and definite(strip_conj(t.norm))
-            and np.tok_end < len(toks)
-            and (toks[np.tok_end].norm in self.lex.complementizers or toks[np.tok_end].text == ":")
-        ):
+        if (np.kind == "person" and not np.title and np.tok_end == k + 1 and definite(strip_conj(t.norm))
+                and np.tok_end < len(toks) and (toks[np.tok_end].norm in self.lex.complementizers
+                                                or toks[np.tok_end].text == ":")):
             # «وقال القصر إن», «وقالت المصادر:»: nothing else can stand between the verb and إن
             return NounPhrase(np.start, np.end, np.tok_end, None, np.name, "body", "?", "sg", None, True)
         if np.kind == "person" and not np.title and not self._named(np, k):
@@ -251,18 +212,8 @@ class PhraseParser:
             if named is not None:  # «نتائج مؤشر "موني سمارت"»: a phrase around a quoted or known name
                 return named
             if self._group(t):  # «مراقبون أردنيون»: a group source, described
-                return NounPhrase(
-                    np.start,
-                    np.end,
-                    np.tok_end,
-                    self.doc.text[np.start : np.end],
-                    None,
-                    "source",
-                    "m",
-                    "pl",
-                    None,
-                    definite(t.norm),
-                )
+                return NounPhrase(np.start, np.end, np.tok_end, self.doc.text[np.start:np.end], None, "source",
+                                  "m", "pl", None, definite(t.norm))
             return None  # «وقال بذلك ...», «فيديو», «نتائج»: no name, no title: not a subject
         return np
 
@@ -285,7 +236,7 @@ class PhraseParser:
                 end = (toks[e - 1].end, e)
             if end is not None:
                 s = toks[k].start
-                return NounPhrase(s, end[0], end[1], None, self.doc.text[s : end[0]], "body", "?", "sg")
+                return NounPhrase(s, end[0], end[1], None, self.doc.text[s:end[0]], "body", "?", "sg")
         return None
 
     def _named(self, np: NounPhrase, k: int) -> bool:
@@ -299,7 +250,7 @@ class PhraseParser:
             return True
         if np.tok_end < len(self.toks) and self.title_word(self.toks[np.tok_end]):
             return True
-        words = [t for t in self.toks[k : np.tok_end] if self.is_word(t)]
+        words = [t for t in self.toks[k:np.tok_end] if self.is_word(t)]
         if len(words) == 1 and words[0].norm[:1] in "بلك":
             return False  # «بضم»: a preposition on a noun, no name
         return bool(words) and not any(self.common_word(t) for t in words)
@@ -316,13 +267,8 @@ class PhraseParser:
         return nxt.endswith(("يون", "يين"))
 
     def _pronoun_object(self, t: Token) -> bool:
-        return (
-            len(t.norm) > 4
-            and t.text.endswith(("ه", "ها"))
-            and not definite(t.norm)
-            and not self.title_word(t)
-            and not self.body_word(t)
-        )
+        return (len(t.norm) > 4 and t.text.endswith(("ه", "ها")) and not definite(t.norm)
+                and not self.title_word(t) and not self.body_word(t))
 
     def _skip_addressee(self, k: int, j: int) -> int:
         toks = self.toks
@@ -342,7 +288,7 @@ class PhraseParser:
         m = k + 1
         while m < j and toks[m].text not in CLOSE_MARKS:
             m += 1
-        inner = [x for x in toks[k + 1 : m] if self.is_word(x)]
+        inner = [x for x in toks[k + 1:m] if self.is_word(x)]
         if not 0 < len(inner) <= 4:
             return None
         s, e = inner[0].start, inner[-1].end
@@ -377,29 +323,18 @@ class PhraseParser:
                 k += 1
             k = self._title_chain(k, j, title_toks, construct=False)
         name_toks: list[Token] = []
-        if (
-            title_toks
-            and kind == "person"
-            and not self._definite_chain(title_toks)
-            and not (k < j and self._name_start(toks[k]) and len(title_toks) == 1 and not self.plural(head))
-        ):
+        if (title_toks and kind == "person" and not self._definite_chain(title_toks)
+                and not (k < j and self._name_start(toks[k]) and len(title_toks) == 1 and not self.plural(head))):
             # «مصدر عسكري أردني مخول له»: an unnamed source; its description runs on a little
             kind = "source"
             while k < j and len(title_toks) < 7:
                 t = toks[k]
-                if (
-                    t.norm in {"في", "من", "علي", "داخل", "لدي"}
-                    and k + 1 < j
-                    and not self.hard_stop(toks[k + 1])
-                ):
-                    title_toks.extend(toks[k : k + 2])  # «مصادر مطلعة على الأمر», «ضباط في الجيش الروسي»
+                if t.norm in {"في", "من", "علي", "داخل", "لدي"} and k + 1 < j and not self.hard_stop(toks[k + 1]):
+                    title_toks.extend(toks[k:k + 2])  # «مصادر مطلعة على الأمر», «ضباط في الجيش الروسي»
                     k += 2
                     continue
-                if (
-                    self.hard_stop(t)
-                    or (t.norm[:1] == "ل" and t.text.endswith(PRONOUN_SUFFIXES))
-                    or (self.title_word(t) and not definite(t.norm))
-                ):
+                if self.hard_stop(t) or (t.norm[:1] == "ل" and t.text.endswith(PRONOUN_SUFFIXES)) \
+                        or (self.title_word(t) and not definite(t.norm)):
                     break
                 nxt = toks[k + 1] if k + 1 < j else None
                 adjective = t.norm.endswith(NISBA_ENDINGS) or t.text.endswith("ة") or t.norm[:1] in "لب"
@@ -414,7 +349,7 @@ class PhraseParser:
             elif self.title_word(toks[k + 1]) and not self.body_word(toks[k + 1]):
                 inner = self.phrase(k + 1, j)  # «المتحدث باسم الحكومة، الدكتور محمد المومني،»
                 if inner.kind == "person" and inner.name and inner.title and len(inner.title.split()) == 1:
-                    title_toks.extend(toks[k + 1 : k + 2])
+                    title_toks.extend(toks[k + 1:k + 2])
                     k += 2
         if title_toks and k + 1 < j and toks[k].text == "#" and self.is_word(toks[k + 1]):
             k += 1  # «الشيخ #سلطان_بن_سحيم»: a hashtag name after its title
@@ -432,20 +367,12 @@ class PhraseParser:
                     bound = (toks[k + 1].end, "PER")
                 elif k + 1 < j and toks[k].text in ("#", "_") and self.is_word(toks[k + 1]):
                     k += 1  # «سيرغي #لافروف»: the hashtag spelling goes on with the name
-                    bound = (
-                        self.mention_end(k)
-                        if (self.mention_end(k) or ("", ""))[1] == "PER"
+                    bound = self.mention_end(k) if (self.mention_end(k) or ("", ""))[1] == "PER" \
                         else (toks[k].end, "PER")
-                    )
                 elif k < j and (self.mention_end(k) or ("", ""))[1] == "PER":
                     bound = self.mention_end(k)
-                elif (
-                    k < j
-                    and len(name_toks) == 1
-                    and self._name_start(toks[k])
-                    and not self.common_word(toks[k])
-                    and not definite(toks[k].norm)
-                ):
+                elif (k < j and len(name_toks) == 1 and self._name_start(toks[k]) and not self.common_word(toks[k])
+                      and not definite(toks[k].norm)):
                     bound = (toks[k].end, "PER")
                 else:
                     break
@@ -459,15 +386,8 @@ class PhraseParser:
             n = t.norm
             if name_toks and self.mention_end(k) is not None and self.mention_end(k)[1] != "PER":
                 break  # «بوتين موسكو»: another entity starts
-            if (
-                name_toks
-                and kind == "person"
-                and not definite(n)
-                and not definite(name_toks[0].norm)
-                and name_toks[-1].norm not in NAME_LINKS
-                and n not in NAME_LINKS
-                and self.common_word(t)
-            ):
+            if (name_toks and kind == "person" and not definite(n) and not definite(name_toks[0].norm)
+                    and name_toks[-1].norm not in NAME_LINKS and n not in NAME_LINKS and self.common_word(t)):
                 break  # «ونفى نتنياهو ارتكاب ...»: the object, not the name
             if name_toks and name_toks[-1].norm in NAME_LINKS and self.is_word(t):
                 name_toks.append(t)  # «آل الشيخ», «بن عبدالله»
@@ -480,38 +400,22 @@ class PhraseParser:
             if self.title_word(t) and (name_toks or not title_toks) and not (first_name and not name_toks):
                 nxt = toks[k + 1] if k + 1 < len(toks) else None
                 ends = nxt is None or not self.is_word(nxt) or self.hard_stop(nxt)
-                surname = (len(name_toks) == 1 and definite(n)) or (
-                    len(name_toks) > 1 and name_toks[-2].norm in NAME_LINKS
-                )
+                surname = (len(name_toks) == 1 and definite(n)) or (len(name_toks) > 1 and name_toks[-2].norm in NAME_LINKS)
                 if not (surname and ends):
                     break  # «خالد الزيلعي لاعب التعاون»: an apposed title, not part of the name
             if name_toks and self.body_word(t):
                 break
-            if (
-                name_toks
-                and definite(name_toks[-1].norm)
-                and not definite(n)
-                and not (len(name_toks) >= 2 and name_toks[-1].norm in COMPOUND_SECOND)
-            ):
-                if (
-                    not title_toks
-                    and all(definite(x.norm) for x in name_toks)
-                    and self._name_start(t)
-                    and k + 1 < j
-                    and self._name_start(toks[k + 1])
-                ):
+            if name_toks and definite(name_toks[-1].norm) and not definite(n) \
+                    and not (len(name_toks) >= 2 and name_toks[-1].norm in COMPOUND_SECOND):
+                if not title_toks and all(definite(x.norm) for x in name_toks) and self._name_start(t) \
+                        and k + 1 < j and self._name_start(toks[k + 1]):
                     # «المهاجم الفرنسي أنطوان غريزمان»: a title we do not list, then the name
                     title_toks, name_toks = name_toks, []
                     kind = "person"
                 else:
                     break  # «النجيمي غرد»: a name does not go on after its family name
-            if (
-                not name_toks
-                and title_toks
-                and kind == "person"
-                and not self._definite_chain(title_toks)
-                and n.endswith(NISBA_ENDINGS)
-            ):
+            if not name_toks and title_toks and kind == "person" and not self._definite_chain(title_toks) \
+                    and n.endswith(NISBA_ENDINGS):
                 break  # «مسؤول فلسطيني»: an adjective of an unnamed source, not a name
             name_toks.append(t)
             k += 1
@@ -522,20 +426,13 @@ class PhraseParser:
             # «مستشار ترمب للأمن القومي، جون بولتون،»: the first name belongs to the title, the
             # apposed one is the speaker
             m = k
-            while m < j and (
-                self.glued_preposition(toks[m]) or (definite(toks[m].norm) and not self.hard_stop(toks[m]))
-            ):
+            while m < j and (self.glued_preposition(toks[m]) or (definite(toks[m].norm) and not self.hard_stop(toks[m]))):
                 m += 1
-            if (
-                m > k
-                and m + 1 < j
-                and toks[m].text in SKIP_PUNCT
-                and (self.mention_end(m + 1) or ("", ""))[1] == "PER"
-            ):
+            if m > k and m + 1 < j and toks[m].text in SKIP_PUNCT and (self.mention_end(m + 1) or ("", ""))[1] == "PER":
                 apposed = self.phrase(m + 1, j)
                 if apposed.kind == "person" and apposed.name and not apposed.title:
                     title_toks = title_toks + name_toks + list(toks[k:m])
-                    name_toks = [t for t in toks[m + 1 : apposed.tok_end] if self.is_word(t)]
+                    name_toks = [t for t in toks[m + 1:apposed.tok_end] if self.is_word(t)]
                     k = apposed.tok_end
         if title_toks and bare(strip_conj(title_toks[0].norm)) in self.lex.relations:
             # «زوجة الرئيس السوري بشار الأسد، أسماء الأسد»: the relative, named after a comma or not
@@ -543,17 +440,14 @@ class PhraseParser:
                 rel = self.phrase(k + 1, j)
                 if rel.name and rel.kind == "person" and not rel.title:
                     title_toks = title_toks + name_toks
-                    name_toks = [t for t in toks[k + 1 : rel.tok_end] if self.is_word(t)]
+                    name_toks = [t for t in toks[k + 1:rel.tok_end] if self.is_word(t)]
                     k = rel.tok_end
             else:
                 title_toks, name_toks = title_toks + name_toks, []
         head_tok = title_toks[0] if title_toks else (name_toks[0] if name_toks else head)
         # «وزير الخارجية» is definite through its genitive
-        is_definite = (
-            definite(strip_conj(head_tok.norm))
-            or (bool(title_toks) and self._definite_chain(title_toks))
-            or self.possessed_title(head_tok)
-        )
+        is_definite = (definite(strip_conj(head_tok.norm)) or (bool(title_toks) and self._definite_chain(title_toks))
+                       or self.possessed_title(head_tok))
         if not title_toks and not name_toks:
             name_toks = [head]
             k = start + 1
@@ -563,24 +457,17 @@ class PhraseParser:
         elif kind == "body":
             name_toks = title_toks + name_toks
             title_toks = []
-        if (
-            not title_toks
-            and len(name_toks) == 1
-            and definite(name_toks[0].norm)
-            and self.function_word(name_toks[0])
-        ):
+        if not title_toks and len(name_toks) == 1 and definite(name_toks[0].norm) and self.function_word(name_toks[0]):
             kind = "source"
         parts = title_toks + name_toks
         s, e = parts[0].start, parts[-1].end
-        title = text[title_toks[0].start : title_toks[-1].end] if title_toks else None
-        name = text[name_toks[0].start : name_toks[-1].end] if name_toks else None
+        title = text[title_toks[0].start:title_toks[-1].end] if title_toks else None
+        name = text[name_toks[0].start:name_toks[-1].end] if name_toks else None
         gender_tok = head_tok
         if len(title_toks) > 1 and bare(head_tok.norm) in HONORIFICS:
             gender_tok = title_toks[1]  # «سماحة المفتي»: the honorific is feminine, the man is not
         gender, number = self._agreement(gender_tok, kind)
-        title_key = (
-            " ".join(bare(t.norm[1:] if t.norm.startswith("وال") else t.norm) for t in title_toks) or None
-        )
+        title_key = " ".join(bare(t.norm[1:] if t.norm.startswith("وال") else t.norm) for t in title_toks) or None
         return NounPhrase(s, e, k, title, name, kind, gender, number, title_key, is_definite)
 
     def _title_chain(self, k: int, j: int, out: list[Token], construct: bool) -> int:
@@ -612,7 +499,7 @@ class PhraseParser:
                     while m < j and toks[m].text not in CLOSE_MARKS and m - k < 6:
                         m += 1
                     if m < j and toks[m].text in CLOSE_MARKS:
-                        out.extend(x for x in toks[k + 1 : m] if self.is_word(x))
+                        out.extend(x for x in toks[k + 1:m] if self.is_word(x))
                         k = m + 1
                         continue
                 break
@@ -623,23 +510,16 @@ class PhraseParser:
                 continue
             if n in self.lex.complementizers or self.is_cue(t):
                 break
-            if n in self.lex.title_modifiers and (
-                self.title_word(out[-1]) or out[-1].norm in self.lex.title_modifiers
-            ):
+            if n in self.lex.title_modifiers and (self.title_word(out[-1]) or out[-1].norm in self.lex.title_modifiers):
                 out.append(t)  # «مفتي عام المملكة», «الأمين العام», «الرئيس السابق»
                 k += 1
                 continue
             if n in self.lex.time_words:
                 break
             if self.function_word(t):
-                if (
-                    n == "في"
-                    and k + 1 < j
-                    and (self.body_word(out[0]) or not self._definite_chain(out))
-                    and self.is_word(toks[k + 1])
-                    and not self.hard_stop(toks[k + 1])
-                ):
-                    out.extend(toks[k : k + 2])  # «مكتب رعاية الشباب في جدة», «مصادر في الشرطة»
+                if n == "في" and k + 1 < j and (self.body_word(out[0]) or not self._definite_chain(out)) \
+                        and self.is_word(toks[k + 1]) and not self.hard_stop(toks[k + 1]):
+                    out.extend(toks[k:k + 2])  # «مكتب رعاية الشباب في جدة», «مصادر في الشرطة»
                     proper_ok = self.body_word(toks[k + 1]) and not definite(toks[k + 1].norm)
                     k += 2
                     continue
@@ -650,9 +530,8 @@ class PhraseParser:
                 proper_ok = self.body_word(t) and not definite(n)
                 k += 1
                 continue
-            if (
-                self.glued_preposition(t) or (n[:1] == "ل" and len(n) > 3 and definite(out[-1].norm))
-            ) and not t.text.endswith(PRONOUN_SUFFIXES):  # «الشركة لزبائنها»: an addressee
+            if (self.glued_preposition(t) or (n[:1] == "ل" and len(n) > 3 and definite(out[-1].norm))) \
+                    and not t.text.endswith(PRONOUN_SUFFIXES):  # «الشركة لزبائنها»: an addressee
                 out.append(t)  # «المدير التنفيذي لسوق عكاظ», «الهيئة الوطنية لمكافحة الفساد»
                 proper_ok = not (n[1:3] == "ال" or n[1:2] == "ل")  # «لسوق» takes «عكاظ», «للانتخابات» nothing
                 k += 1
@@ -690,24 +569,14 @@ class PhraseParser:
         return not self.plural(title_toks[0]) and not second.endswith(NISBA_ENDINGS + ("ه", "ون", "ين", "ات"))
 
     def _name_start(self, tok: Token) -> bool:
-        return (
-            self.is_word(tok)
-            and not self.hard_stop(tok)
-            and not definite(tok.norm)
-            and not self.glued_preposition(tok)
-            and not self.title_word(tok)
-            and not self.body_word(tok)
-        )
+        return (self.is_word(tok) and not self.hard_stop(tok) and not definite(tok.norm)
+                and not self.glued_preposition(tok) and not self.title_word(tok) and not self.body_word(tok))
 
     def _agreement(self, head: Token, kind: str) -> tuple[str, str]:
         raw = head.text
         n = bare(strip_conj(head.norm))
-        if (
-            n.endswith(("يون", "يين", "ون"))
-            or (n.endswith("ين") and len(n) > 5)
-            or n in self.lex.groups
-            or (n.endswith("ان") and n[:-2] in self.lex.titles)
-        ):
+        if n.endswith(("يون", "يين", "ون")) or (n.endswith("ين") and len(n) > 5) or n in self.lex.groups \
+                or (n.endswith("ان") and n[:-2] in self.lex.titles):
             return "m", "pl"
         if n.endswith("ات") and len(n) > 4:
             return "f", "pl"

@@ -23,9 +23,8 @@ class Options:
     links: bool = True
 
 
-def analyze(
-    text: str, meta: dict[str, Any] | None = None, *, id: str | None = None, options: Options | None = None
-) -> Doc:
+def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = None,
+            options: Options | None = None) -> Doc:
     """Analyze one Arabic news text, e.g. ``analyze("قال بوتين إن ...")``."""
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")

@@ -70,7 +70,7 @@ def find_quotations(doc: Doc) -> list[Quotation]:
 
     prev_line_end = 0
     for i, tok in enumerate(doc.tokens):
-        if "\n" in text[prev_line_end : tok.start] and i > 0:
+        if "\n" in text[prev_line_end:tok.start] and i > 0:
             flush(i - 1)
         prev_line_end = tok.end
         ch = tok.text

@@ -27,43 +27,10 @@ CLAUSE_PUNCT = {"،", ",", "؛", ";"}
 END_PUNCT = {".", "!", "?", "؟", "…"}
 TRIM = " \t\n\r.,،؛;:-–—…!?؟)(*"
 # Tokens before a verb that make it no statement: «بعد أن قال», «لم يذكر», «أن يدعو».
-BLOCK_BEFORE_CUE = {
-    "ان",
-    "لن",
-    "لم",
-    "كي",
-    "لكي",
-    "حين",
-    "عندما",
-    "لما",
-    "الذي",
-    "التي",
-    "الذين",
-    "قبل",
-    "بعد",
-}
+BLOCK_BEFORE_CUE = {"ان", "لن", "لم", "كي", "لكي", "حين", "عندما", "لما", "الذي", "التي", "الذين", "قبل", "بعد"}
 # Tokens before أن that make it no complementizer: «بعد أن», «قبل أن», «دون أن».
-BLOCK_BEFORE_COMP = {
-    "بعد",
-    "قبل",
-    "منذ",
-    "دون",
-    "بدون",
-    "حتى",
-    "رغم",
-    "بمجرد",
-    "يجب",
-    "يمكن",
-    "ينبغي",
-    "لابد",
-    "بد",
-    "عسى",
-    "المتوقع",
-    "المقرر",
-    "المنتظر",
-    "يبدو",
-    "لولا",
-}
+BLOCK_BEFORE_COMP = {"بعد", "قبل", "منذ", "دون", "بدون", "حتى", "رغم", "بمجرد", "يجب", "يمكن", "ينبغي",
+                     "لابد", "بد", "عسى", "المتوقع", "المقرر", "المنتظر", "يبدو", "لولا"}
 # Prepositions that turn أن into a conjunction unless the cue governs them: «على أن», «إلى أن».
 PREPOSITIONS = {"علي", "الي", "عن", "في", "مع", "حتي", "من", "ل", "ب"}
 # words after which a quotation is a name, not speech: «لـ "الجوهرة"», «باسم "الفيفا"»
@@ -175,10 +142,7 @@ class _Finder:
                 break
             j += 1
         # drop the punctuation and conjunction that joined the next statement
-        while end > k and (
-            self.toks[end - 1].text in CLAUSE_PUNCT
-            or self.toks[end - 1].norm in {"و", "فيما", "بينما", "كما", "في حين"}
-        ):
+        while end > k and (self.toks[end - 1].text in CLAUSE_PUNCT or self.toks[end - 1].norm in {"و", "فيما", "بينما", "كما", "في حين"}):
             end -= 1
         return end
 
@@ -186,30 +150,18 @@ class _Finder:
         tok = self.toks[j]
         prev = self.toks[j - 1]
         form = self.cue(j)
-        after_break = (
-            prev.text in CLAUSE_PUNCT or prev.norm in {"فيما", "بينما", "كما", "حيث"} or tok.norm[:1] in "وف"
-        )
-        if (
-            form is not None
-            and form.kind == "participle"
-            and (after_break or self._opens_content(j + 1, form))
-        ):
+        after_break = prev.text in CLAUSE_PUNCT or prev.norm in {"فيما", "بينما", "كما", "حيث"} or tok.norm[:1] in "وف"
+        if form is not None and form.kind == "participle" and (after_break or self._opens_content(j + 1, form)):
             return True
         if form is not None and after_break:
             nxt = self.toks[j + 1] if j + 1 < len(self.toks) else None
             # «ويدعى، ينس آر» is no new statement: a cue that starts one opens its content soon
             reach = SPEAKER_SEARCH_WINDOW if "strong" in form.flags else 12
-            if (
-                nxt is not None
-                and nxt.sent == tok.sent
-                and any(self._opens_content(m, form) for m in range(j + 1, min(len(self.toks), j + reach)))
-            ):
+            if nxt is not None and nxt.sent == tok.sent and any(
+                    self._opens_content(m, form) for m in range(j + 1, min(len(self.toks), j + reach))):
                 return True
-        if (
-            form is not None
-            and form.kind == "verb"
-            and any(self._opens_content(m, form) for m in range(j + 1, min(j + 4, len(self.toks))))
-        ):
+        if form is not None and form.kind == "verb" and any(
+                self._opens_content(m, form) for m in range(j + 1, min(j + 4, len(self.toks)))):
             return True  # «لكنها أضافت ... إن»
         return prev.text in CLAUSE_PUNCT and self.attribution_at(j) is not None
 
@@ -249,9 +201,7 @@ class _Finder:
     def attribution_at(self, i: int) -> int | None:
         """Index after the attribution phrase starting at token ``i`` (بحسب، وفقا لـ ...)."""
         first = self.toks[i].norm
-        phrases = self.lex.attribution_by_first.get(first) or self.lex.attribution_by_first.get(
-            strip_conj(first)
-        )
+        phrases = self.lex.attribution_by_first.get(first) or self.lex.attribution_by_first.get(strip_conj(first))
         if not phrases:
             return None
         for phrase in phrases:  # longest first
@@ -296,12 +246,8 @@ class _Finder:
         if j <= i:
             return None
         q = self.by_open.get(i)
-        if (
-            q is not None
-            and q.words >= 3
-            and (q.close is None or q.close >= j - 2 or self.toks[q.close + 1].text in CLAUSE_PUNCT)
-        ):
-            tail = [t for t in self.toks[(q.close or j) + 1 : j] if is_word(t)]
+        if q is not None and q.words >= 3 and (q.close is None or q.close >= j - 2 or self.toks[q.close + 1].text in CLAUSE_PUNCT):
+            tail = [t for t in self.toks[(q.close or j) + 1:j] if is_word(t)]
             if not tail or len(tail) <= 4 or self.toks[q.close + 1].text in CLAUSE_PUNCT:
                 return "direct", self.inner(q)  # «إن "مرحلة جديدة من الصراع قد بدأت"، ...»
         s, e = self.span_of(i, j)
@@ -343,21 +289,12 @@ class _Finder:
                 break
             if k > cue_end and is_word(t):
                 inner = self.cue(k)
-                if inner is not None and (
-                    "bare" not in inner.flags
-                    or any(self._opens_content(m, inner) for m in range(k + 1, min(end, k + 6)))
-                ):
+                if inner is not None and ("bare" not in inner.flags or any(
+                        self._opens_content(m, inner) for m in range(k + 1, min(end, k + 6)))):
                     break  # another statement starts («طلب عدم نشر اسمه» is a relative clause)
             k += 1
         np = self.parser.subject_after_cue(cue_end, k) if form.kind == "verb" else None
-        relay = next(
-            (
-                m
-                for m in range(cue_end, k - 1)
-                if self.toks[m].norm == "نقلا" and self.toks[m + 1].norm == "عن"
-            ),
-            None,
-        )
+        relay = next((m for m in range(cue_end, k - 1) if self.toks[m].norm == "نقلا" and self.toks[m + 1].norm == "عن"), None)
         if relay is not None and form.kind == "verb":
             # «وذكرت هيئة الإذاعة الأسترالية نقلا عن غواصين أصدقاء للضحية أنه ...»: the original source
             np = self.parser.subject_after_cue(relay + 2, k) or np
@@ -384,12 +321,7 @@ class _Finder:
             c_end = self.clause_end(c_start, sent)
             typed = self.typed_content(c_start, c_end)
         elif stop == "colon":
-            if (
-                form.kind == "verb"
-                and "strong" not in form.flags
-                and "object" not in form.flags
-                and np is None
-            ):
+            if form.kind == "verb" and "strong" not in form.flags and "object" not in form.flags and np is None:
                 return None
             c_start = k + 1
             if c_start < end and self.toks[c_start].norm in ("ان", "بان"):
@@ -402,12 +334,7 @@ class _Finder:
                 c_end = self.extend_speech(c_end, sent)
                 typed = ("direct", self.span_of(c_start, c_end)) if c_end > c_start else None
         elif stop == "quote":
-            if (
-                "strong" not in form.flags
-                and form.kind == "verb"
-                and "object" not in form.flags
-                and np is None
-            ):
+            if "strong" not in form.flags and form.kind == "verb" and "object" not in form.flags and np is None:
                 return None  # «وذكر مسؤول بالبيت الأبيض "..."»: a named source makes it speech
             q = self.by_open[k]
             typed = ("direct", self.inner(q))
@@ -435,17 +362,8 @@ class _Finder:
             return None
         if "weak" in form.flags:
             conf -= 0.3
-        return Candidate(
-            kind,
-            cue_span,
-            content,
-            i,
-            sent,
-            form,
-            np,
-            "participle" if form.kind == "participle" else "verb",
-            conf,
-        )
+        return Candidate(kind, cue_span, content, i, sent, form, np,
+                         "participle" if form.kind == "participle" else "verb", conf)
 
     def _object_start(self, k: int, end: int, form: CueForm, explicit: bool = False) -> int | None:
         """Where an object content starts: after the verb's preposition («حذر من ...», «أصر ... على ...»)."""
@@ -461,8 +379,7 @@ class _Finder:
             adjunct = self.toks[k].norm in self.lex.function_words
             for m in range(k, min(end, k + 12)):
                 if strip_conj(self.toks[m].norm) in form.preps and (
-                    self.toks[m - 1].text in CLAUSE_PUNCT or adjunct and m - k <= 6
-                ):
+                        self.toks[m - 1].text in CLAUSE_PUNCT or adjunct and m - k <= 6):
                     return m + 1
         t = self.toks[k]
         if t.norm in self.lex.function_words and t.text.endswith(("ه", "ها", "هم")):
@@ -476,16 +393,14 @@ class _Finder:
         s = sent
         while s + 1 < n and end == self.sent_tok_end[s]:
             nxt = self.doc.sentences[s + 1]
-            if "\n" in text[self.doc.sentences[s].end : nxt.start]:
+            if "\n" in text[self.doc.sentences[s].end:nxt.start]:
                 break
             first = self.sent_tok_end[s]
             last = self.sent_tok_end[s + 1]
             # a new attribution at the start of the sentence ends the speech; a cue inside
             # it («يقولون إرهاب يهودي») is part of what is said
-            if any(
-                self.cue(j) is not None or self.attribution_at(j) is not None
-                for j in range(first, min(last, first + 4))
-            ):
+            if any(self.cue(j) is not None or self.attribution_at(j) is not None
+                   for j in range(first, min(last, first + 4))):
                 break
             if first < last and self.toks[first].norm in {"من", "ومن", "وفي", "في"}:
                 break
@@ -508,14 +423,8 @@ class _Finder:
             k += 1
         if k >= end:
             return None
-        glued = (
-            k == after
-            and k < end
-            and self.toks[k - 1].norm not in ("ل", "لـ")
-            and self.lex.attribution_by_first
-            and self.toks[k].norm[:1] == "ل"
-            and verb is None
-        )
+        glued = k == after and k < end and self.toks[k - 1].norm not in ("ل", "لـ") and \
+            self.lex.attribution_by_first and self.toks[k].norm[:1] == "ل" and verb is None
         np = self.attribution_source(k, min(end, k + 14), verb is not None, bool(glued))
         if np is None:
             return None
@@ -523,11 +432,7 @@ class _Finder:
         if len(before) <= 1:
             # «وبحسب المصدر، فإن ...»: the content follows the first comma
             c = k
-            while (
-                c < end
-                and self.toks[c].text not in CLAUSE_PUNCT
-                and self.toks[c].norm not in {"فان", "فانه", "فانها"}
-            ):
+            while c < end and self.toks[c].text not in CLAUSE_PUNCT and self.toks[c].norm not in {"فان", "فانه", "فانها"}:
                 c += 1
             if c < end and self.toks[c].text in CLAUSE_PUNCT:
                 c += 1
@@ -545,17 +450,8 @@ class _Finder:
         if typed is None:
             return None
         cue_end = self.toks[verb].end if verb is not None else self.toks[after - 1].end
-        return Candidate(
-            typed[0],
-            (tok.start + (1 if tok.norm[:1] == "و" and len(tok.norm) > 3 else 0), cue_end),
-            typed[1],
-            i,
-            sent,
-            None,
-            np,
-            "attribution",
-            0.7,
-        )
+        return Candidate(typed[0], (tok.start + (1 if tok.norm[:1] == "و" and len(tok.norm) > 3 else 0), cue_end),
+                         typed[1], i, sent, None, np, "attribution", 0.7)
 
     def attribution_source(self, k: int, j: int, after_verb: bool, glued: bool = False) -> NounPhrase | None:
         """The source after «بحسب»/«وفق ما أكده»: a named person, a body, a medium, a role."""
@@ -567,11 +463,8 @@ class _Finder:
                 if t.text in CLAUSE_PUNCT or self.is_comp(m) or t.norm in {"فان", "فانه", "فانها"}:
                     break
                 u = unglue(t) if t.norm[:1] in "لب" and len(t.norm) > 3 else t
-                if (
-                    self.parser.body_word(u)
-                    or self.parser.title_word(u)
-                    or (self.parser.mention_end(m) or ("", ""))[1] in ("PER", "ORG")
-                ):
+                if (self.parser.body_word(u) or self.parser.title_word(u)
+                        or (self.parser.mention_end(m) or ("", ""))[1] in ("PER", "ORG")):
                     return self.parser.phrase(m, j, glued=u is not t)
             return None
         np = self.parser.phrase(k, j, glued=True) if glued else self.parser.subject_after_cue(k, j)
@@ -581,17 +474,15 @@ class _Finder:
             while m < j and self.toks[m].text not in CLAUSE_PUNCT:
                 m += 1
             np = self.parser.subject_after_cue(m + 1, j) if m + 1 < j else None
-        if np is None or fold(self.doc.text[np.start : np.end]) in self.lex.vague_sources:
+        if np is None or fold(self.doc.text[np.start:np.end]) in self.lex.vague_sources:
             return None  # «بحسب تقارير»: nobody identifiable
-        key = tuple(fold(self.doc.text[np.start : np.end]).split())
+        key = tuple(fold(self.doc.text[np.start:np.end]).split())
         if after_verb or np.kind != "person" or np.title:
             return np
         # a bare noun after «بحسب» is usually no source («بحسب الحاجة»): keep names we know as sources
         if key in self.lex.media or (len(key) > 1 and not key[0].startswith("ال")):
             return np
-        if any(
-            (self.parser.mention_end(m) or ("", ""))[1] in ("PER", "ORG") for m in range(k, min(j, k + 2))
-        ):
+        if any((self.parser.mention_end(m) or ("", ""))[1] in ("PER", "ORG") for m in range(k, min(j, k + 2))):
             return np  # «بحسب رويترز»: NER knows the name
         return None
 
@@ -602,7 +493,7 @@ class _Finder:
         line_start = text.rfind("\n", 0, s.start) + 1
         line_end = text.find("\n", s.end)
         line_end = len(text) if line_end < 0 else line_end
-        if text[line_start : s.start].strip() or text[s.end : line_end].strip():
+        if text[line_start:s.start].strip() or text[s.end:line_end].strip():
             return None
         first = self.sent_tok_end[sent - 1] if sent > 0 else 0
         last = self.sent_tok_end[sent]
@@ -618,14 +509,13 @@ class _Finder:
             return None
         if name[0].norm.startswith("لل") or self.parser.glued_preposition(name[0]):
             return None  # «للمزيد: ...» points to another story
-        rest = [t for t in self.toks[c + 1 : last] if is_word(t)]
+        rest = [t for t in self.toks[c + 1:last] if is_word(t)]
         if len(rest) < 3 or cue_at(self.toks[c + 1], self.lex) is not None:
             return None
         content = self.span_of(c + 1, last)
         np = self.parser.phrase(first, c)
-        return Candidate(
-            "direct", (self.toks[c].start, self.toks[c].end), content, c, sent, None, np, "headline", 0.8
-        )
+        return Candidate("direct", (self.toks[c].start, self.toks[c].end), content, c, sent, None,
+                         np, "headline", 0.8)
 
 
 def find_statements(doc: Doc) -> list[Candidate]:

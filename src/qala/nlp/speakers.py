@@ -40,7 +40,7 @@ def _agrees(gender: str, number: str, np: NounPhrase) -> bool:
 
 def _contains_run(hay: list[str], needle: list[str]) -> bool:
     n = len(needle)
-    return any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
+    return any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
 
 
 class SpeakerResolver:
@@ -64,11 +64,8 @@ class SpeakerResolver:
         if not self.doc.entities:
             return True
         name_start = np.end - len(np.name or "")
-        return any(
-            ent.type == "PER" and m.start < np.end and name_start < m.end
-            for ent in self.doc.entities
-            for m in ent.mentions
-        )
+        return any(ent.type == "PER" and m.start < np.end and name_start < m.end
+                   for ent in self.doc.entities for m in ent.mentions)
 
     def grounded(self, np: NounPhrase) -> bool:
         """A phrase we trust as a referent: it has a title or body head, or NER tagged its name."""
@@ -84,9 +81,7 @@ class SpeakerResolver:
                     return ent.id
         words = fold(name).split()
         for ent in self.doc.entities:
-            if ent.type in ("PER", "ORG") and _contains_run(
-                fold(ent.name).split(), words[-2:] if words else []
-            ):
+            if ent.type in ("PER", "ORG") and _contains_run(fold(ent.name).split(), words[-2:] if words else []):
                 return ent.id
         return None
 
@@ -122,7 +117,7 @@ class SpeakerResolver:
         if np.kind == "person" and np.name:
             name = self.complete(np.name)
         elif np.kind in ("body", "source"):
-            name = self.doc.text[np.start : np.end] if np.kind == "source" else (np.name or np.label)
+            name = self.doc.text[np.start:np.end] if np.kind == "source" else (np.name or np.label)
         else:
             name = np.label
         return _Said(np, name, c.cue[0], c.sent)
@@ -137,11 +132,8 @@ class SpeakerResolver:
         number = c.form.number if c.form else "sg"
         # a weak verb with no subject is often passive («ووصف بأنه»): only a speaker quoted
         # in the last two sentences can be meant
-        if (
-            c.form is not None
-            and "bare" in c.form.flags
-            and (not self.history or c.sent - self.history[-1].sent > 2)
-        ):
+        if c.form is not None and "bare" in c.form.flags and (
+                not self.history or c.sent - self.history[-1].sent > 2):
             return None
         same = [h for h in self.history if h.sent == c.sent and _agrees(gender, number, h.np)]
         if same:
@@ -157,13 +149,7 @@ class SpeakerResolver:
         for sent in range(c.sent - 1, max(last_sent, c.sent - 3), -1):
             # «عبر عبد الله الدخيل عن ارتياحه ... وقال:» — a person introduced since the last statement
             np = self._subject_of(sent)
-            if (
-                np is not None
-                and np.kind == "person"
-                and np.name
-                and self.grounded(np)
-                and _agrees(gender, number, np)
-            ):
+            if np is not None and np.kind == "person" and np.name and self.grounded(np) and _agrees(gender, number, np):
                 return self._from_phrase(np, c, "pronoun")
         for strict in (True, False):
             for h in reversed(self.history):
@@ -189,48 +175,30 @@ class SpeakerResolver:
         return lo
 
     def _subject_of(self, sent: int) -> NounPhrase | None:
-        return self.parser.sentence_subject(
-            self._sentence_first_token(sent), self._sentence_first_token(sent + 1)
-        )
+        return self.parser.sentence_subject(self._sentence_first_token(sent), self._sentence_first_token(sent + 1))
 
     def _nearest_subject(self, first: int, cue: int, gender: str, number: str) -> NounPhrase | None:
         """The sentence's own subject if it agrees, else the closest agreeing title or body phrase."""
         np = self.parser.sentence_subject(first, cue)
-        if (
-            np is not None
-            and np.kind in ("person", "body")
-            and self.grounded(np)
-            and _agrees(gender, number, np)
-            and (gender == "?" or np.gender == gender)
-        ):
+        if np is not None and np.kind in ("person", "body") and self.grounded(np) and _agrees(gender, number, np) and (
+                gender == "?" or np.gender == gender):
             return np
         toks = self.doc.tokens
         for k in range(cue - 1, first - 1, -1):
             t = toks[k]
-            if (
-                (self.parser.title_word(t) or self.parser.body_word(t))
-                and not self.parser.place_word(t)
-                and t.norm not in self.lex.time_words
-            ):
+            if (self.parser.title_word(t) or self.parser.body_word(t)) and not self.parser.place_word(t) \
+                    and t.norm not in self.lex.time_words:
                 cand = self.parser.phrase(k, cue)
-                if (
-                    cand.kind in ("person", "body", "title", "source")
-                    and _agrees(gender, number, cand)
-                    and (gender == "?" or cand.gender == gender)
-                ):
+                if cand.kind in ("person", "body", "title", "source") and _agrees(gender, number, cand) and (
+                        gender == "?" or cand.gender == gender):
                     return cand
-        if (
-            np is not None
-            and np.kind in ("person", "body")
-            and self.grounded(np)
-            and _agrees(gender, number, np)
-        ):
+        if np is not None and np.kind in ("person", "body") and self.grounded(np) and _agrees(gender, number, np):
             return np
         return None
 
     def _body_referent(self, np: NounPhrase, c: Candidate) -> tuple[_Said, str] | None:
         """«السلطة», «الشركة» → the body the document named in full before."""
-        words = fold(self.doc.text[np.start : np.end]).split()
+        words = fold(self.doc.text[np.start:np.end]).split()
         if len(words) > 2 or not np.definite:
             return None
         head = bare(strip_conj(words[0]))
@@ -249,7 +217,7 @@ class SpeakerResolver:
 
     def _document_source(self, np: NounPhrase, c: Candidate) -> tuple[_Said, str] | None:
         """«وأضاف البيان» is said by whoever issued the statement: the last body or speaker."""
-        words = fold(self.doc.text[np.start : np.end]).split()
+        words = fold(self.doc.text[np.start:np.end]).split()
         if bare(strip_conj(words[0])) not in self.lex.documents:
             return None
         toks = self.doc.tokens
@@ -261,11 +229,8 @@ class SpeakerResolver:
                 if t.sent != toks[k].sent or t.text in "،,:" or self.parser.is_cue(t):
                     break
                 u = unglue(t) if t.norm[:1] in "لب" else t
-                if (
-                    self.parser.body_word(u)
-                    or self.parser.title_word(u)
-                    or (self.parser.mention_end(m) or ("", ""))[1] in ("PER", "ORG")
-                ):
+                if (self.parser.body_word(u) or self.parser.title_word(u)
+                        or (self.parser.mention_end(m) or ("", ""))[1] in ("PER", "ORG")):
                     issuer = self.parser.phrase(m, min(len(toks), m + 10), glued=u is not t)
                     return self._said(issuer, c), "description"
         if self.history:
@@ -280,7 +245,7 @@ class SpeakerResolver:
         same = [(p, r) for p, r in self.registry if r.title_key == np.title_key]
         if not same and key:
             # «المتحدث» → «المتحدث باسم المفوضية، أندريه ماهيكيك»
-            same = [(p, r) for p, r in self.registry if (r.title_key or "").split()[: len(key)] == key]
+            same = [(p, r) for p, r in self.registry if (r.title_key or "").split()[:len(key)] == key]
         if same:
             before = [x for x in same if x[0] < pos]
             return self._said((before[-1] if before else same[0])[1], c), "title"
@@ -290,43 +255,23 @@ class SpeakerResolver:
             if h.np.title_key and h.np.title_key.split()[:1] == head:
                 return _Said(h.np, h.name, pos, c.sent), "title"
         # «رئيسة الوزراء» → «رئيسة الحكومة تيريزا ماي»: the same head title
-        same = [
-            (p, r)
-            for p, r in self.registry
-            if (r.title_key or "").split()[:1] == head and _agrees(np.gender, np.number, r)
-        ]
+        same = [(p, r) for p, r in self.registry if (r.title_key or "").split()[:1] == head
+                and _agrees(np.gender, np.number, r)]
         if same:
             before = [x for x in same if x[0] < pos]
             return self._said((before[-1] if before else same[0])[1], c), "title"
         for h in reversed(recent):
-            if (
-                h.np.kind == "person"
-                and h.np.name
-                and c.sent - h.sent <= 3
-                and _agrees(np.gender, np.number, h.np)
-            ):
+            if h.np.kind == "person" and h.np.name and c.sent - h.sent <= 3 and _agrees(np.gender, np.number, h.np):
                 return _Said(h.np, h.name, pos, c.sent), "description"
         for other in self.cands:
             o = other.np
-            if (
-                other.cue[0] > pos
-                and o is not None
-                and o.kind == "person"
-                and o.name
-                and other.sent - c.sent <= 2
-            ):
+            if other.cue[0] > pos and o is not None and o.kind == "person" and o.name and other.sent - c.sent <= 2:
                 return self._said(o, other), "title"
         for sent in range(c.sent - 1, max(-1, c.sent - 4), -1):
             # «وقدم بييلسا خطاب الاستقالة ... وقال المدرب الأرجنتيني»: the person the text is about
             o = self._subject_of(sent)
-            if (
-                o is not None
-                and o.kind == "person"
-                and o.name
-                and not o.title
-                and self.grounded(o)
-                and _agrees(np.gender, np.number, o)
-            ):
+            if (o is not None and o.kind == "person" and o.name and not o.title and self.grounded(o)
+                    and _agrees(np.gender, np.number, o)):
                 return self._said(o, c), "description"
         return None
 
@@ -343,7 +288,7 @@ class SpeakerResolver:
         np = self.parser.sentence_subject(k, i) if k == first else self.parser.phrase(k, i)
         if np is None:
             return None
-        rest = [t for t in toks[np.tok_end : i] if t.text not in "،,"]
+        rest = [t for t in toks[np.tok_end:i] if t.text not in "،,"]
         if len(rest) > 1 or (rest and rest[0].norm != "قد"):
             return None
         return np
@@ -389,13 +334,8 @@ class SpeakerResolver:
         if resolution != "pronoun" and c.np is not None:
             mention = self.doc.span(c.np.start, c.np.end)
         span = (said.np.start, said.np.end)
-        return Speaker(
-            name=said.name,
-            resolution=resolution,
-            mention=mention,
-            title=said.np.title,
-            entity=self.entity_of(said.name, span),
-        )
+        return Speaker(name=said.name, resolution=resolution, mention=mention, title=said.np.title,
+                       entity=self.entity_of(said.name, span))
 
 
 def attribute(doc: Doc) -> list[Quote]:
@@ -405,15 +345,8 @@ def attribute(doc: Doc) -> list[Quote]:
     quotes: list[Quote] = []
     for c in cands:
         spk = resolver.speaker(c)
-        quotes.append(
-            Quote(
-                type=c.type,
-                cue=doc.span(*c.cue),
-                content=doc.span(*c.content),
-                speaker=spk,
-                confidence=c.confidence if spk else c.confidence * 0.5,
-            )
-        )
+        quotes.append(Quote(type=c.type, cue=doc.span(*c.cue), content=doc.span(*c.content), speaker=spk,
+                            confidence=c.confidence if spk else c.confidence * 0.5))
     return quotes
 
 
