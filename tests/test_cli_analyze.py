@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-DOC_KEYS = {"id", "text", "meta", "sentences", "entities", "quotes", "dates", "links"}
+DOC_KEYS = {"id", "text", "meta", "sentences", "entities", "quotes", "dates", "links", "analysis_errors"}
 META_KEYS = {"title", "url", "outlet", "published"}
 
 # Written for these tests; no corpus text is copied here.

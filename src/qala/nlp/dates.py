@@ -675,13 +675,3 @@ def statement_date(doc: Doc, quote: Quote) -> str | None:
         if s_start <= d.start and d.end <= cue.start and not (content.start <= d.start < content.end)
     ]
     return before[-1].value if before else None
-
-
-def date_statements(doc: Doc) -> None:
-    """Set each quote's ``date`` from the date spans of its clause (needs ``doc.dates``)."""
-    if not doc.dates:
-        return
-    for quote in doc.quotes:
-        value = statement_date(doc, quote)
-        if value is not None:
-            quote.date = value

@@ -14,7 +14,7 @@ from qala.nlp.doc import Doc, Quote, Span, Speaker
 from qala.nlp.lexicon import lexicon
 from qala.nlp.normalize import fold
 from qala.nlp.phrases import NounPhrase, PhraseParser, bare, strip_conj, unglue
-from qala.nlp.quotes import Candidate, find_statements
+from qala.nlp.quotes import Candidate
 
 RECENT_STATEMENTS = 4  # how far back a title or description looks for its person
 
@@ -199,7 +199,7 @@ class SpeakerResolver:
     def _body_referent(self, np: NounPhrase, c: Candidate) -> tuple[_Said, str] | None:
         """«السلطة», «الشركة» → the body the document named in full before."""
         words = fold(self.doc.text[np.start:np.end]).split()
-        if len(words) > 2 or not np.definite:
+        if not words or len(words) > 2 or not np.definite:
             return None
         head = bare(strip_conj(words[0]))
         for h in reversed(self.history):
@@ -218,7 +218,7 @@ class SpeakerResolver:
     def _document_source(self, np: NounPhrase, c: Candidate) -> tuple[_Said, str] | None:
         """«وأضاف البيان» is said by whoever issued the statement: the last body or speaker."""
         words = fold(self.doc.text[np.start:np.end]).split()
-        if bare(strip_conj(words[0])) not in self.lex.documents:
+        if not words or bare(strip_conj(words[0])) not in self.lex.documents:  # «ـ» folds to nothing
             return None
         toks = self.doc.tokens
         k = next((i for i, t in enumerate(toks) if t.start >= np.start), None)
@@ -338,9 +338,8 @@ class SpeakerResolver:
                        entity=self.entity_of(said.name, span))
 
 
-def attribute(doc: Doc) -> list[Quote]:
+def attribute(doc: Doc, cands: list[Candidate]) -> list[Quote]:
     """Statements of ``doc`` with their speakers, e.g. «وأكد: “...”» → the last speaker named."""
-    cands = find_statements(doc)
     resolver = SpeakerResolver(doc, cands)
     quotes: list[Quote] = []
     for c in cands:
@@ -350,4 +349,10 @@ def attribute(doc: Doc) -> list[Quote]:
     return quotes
 
 
-__all__ = ["SpeakerResolver", "Span", "attribute"]
+def unattributed(doc: Doc, cands: list[Candidate]) -> list[Quote]:
+    """The statements with no speaker: what ``attribute`` gives when it finds nobody."""
+    return [Quote(type=c.type, cue=doc.span(*c.cue), content=doc.span(*c.content), speaker=None,
+                  confidence=c.confidence * 0.5) for c in cands]
+
+
+__all__ = ["SpeakerResolver", "Span", "attribute", "unattributed"]
