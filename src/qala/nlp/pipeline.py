@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from qala.nlp.dates import find_dates, statement_date
+from qala.nlp.dates import find_dates, statement_dates
 from qala.nlp.doc import Doc
 from qala.nlp.entities import find_entities
 from qala.nlp.links import find_links
@@ -65,7 +65,7 @@ def _dates(run: _Run) -> None:
     dates = find_dates(doc)
     doc.dates = dates
     try:
-        when = [statement_date(doc, q) if dates else None for q in doc.quotes]
+        when = statement_dates(doc) if dates else [None] * len(doc.quotes)
     except Exception:
         doc.dates = []
         raise
