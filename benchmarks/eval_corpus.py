@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import time
 from collections import defaultdict
-from pathlib import Path
 
 from results import REPO, cpu_model, git_commit, write_section
 

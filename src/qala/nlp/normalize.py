@@ -57,6 +57,14 @@ for _k, _v in _MAPPED.items():
 _DELETED_RUN = re.compile("[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _DELETED_RANGES) + "]+")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(s: str) -> str:
+    """``s`` with each lone surrogate (which no UTF-8 can hold) replaced by U+FFFD, offsets kept."""
+    return _SURROGATE.sub("\ufffd", s)
+
+
 def fold(s: str) -> str:
     """The match form of ``s``, one code point in at most one out: ``fold("أَحْمَدُ")`` -> ``"احمد"``."""
     return s.translate(_TABLE)
