@@ -172,7 +172,7 @@ class SpeakerResolver:
             return _Said(h.np, h.name, c.cue[0], c.sent), "title"
         toks = self.doc.tokens
         at = self._head_tokens().get(head, [])
-        for k in (at[h] for h in range(bisect_left(at, c.cue_tok) - 1, -1, -1)):
+        for k in (at[j] for j in range(bisect_left(at, c.cue_tok) - 1, -1, -1)):
             t = toks[k]
             if not t.norm.startswith(("ال", "وال")):
                 cand = self.parser.phrase(k, min(len(toks), k + 8))
