@@ -18,12 +18,20 @@ def test_fuzz_analyze_chunk_finds_nothing_in_generated_inputs() -> None:
     assert (tally.crashes, tally.offset_errors, tally.hangs) == (0, 0, 0), tally.examples
 
 
+def spin(text: str) -> list[str]:
+    """Burns 0.05 s of CPU: a hang counts CPU time, not the clock."""
+    start = time.process_time()
+    while time.process_time() - start < 0.05:
+        pass
+    return []
+
+
 def test_fuzz_counts_crashes_offset_errors_and_hangs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fuzz, "HANG_BASE", 0.01)
     tally = fuzz.Tally()
     fuzz._timed(tally, "a", lambda text: [str(1 / 0)])
     fuzz._timed(tally, "b", lambda text: ["offset: quote 0 cue 1..2 'x'"])
-    fuzz._timed(tally, "c", lambda text: time.sleep(0.05) or [])
+    fuzz._timed(tally, "c", spin)
     assert (tally.inputs, tally.crashes, tally.offset_errors, tally.hangs) == (3, 1, 1, 1)
     assert tally.examples["crash"] == [{"text": "a", "detail": "crash: ZeroDivisionError: division by zero"}]
     assert tally.examples["hang"][0]["text"] == "c"
