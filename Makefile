@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DATA := ../shared/data
 SEED := $(DATA)/seed/000_c398a748092b5110.txt
 
-.PHONY: install demo test lint format eval bench bench-store bench-spark bench-pg clean distclean
+.PHONY: install demo test lint format eval bench bench-scaling bench-store bench-spark bench-pg fuzz clean distclean
 
 install: $(STAMP)
 
@@ -51,9 +51,20 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_analyze.py
+	$(BIN)/python benchmarks/bench_scaling.py
 	$(BIN)/python benchmarks/bench_ner.py
 	$(BIN)/python benchmarks/bench_dates.py
 	$(BIN)/python benchmarks/bench_ingest.py
+
+# analyze's time at 100 kB, 1 MB and 5 MB of news text (a minute), also part of bench.
+bench-scaling: $(STAMP)
+	$(BIN)/python benchmarks/bench_scaling.py
+
+# 100,000 generated inputs per target through analyze (and the readers), on every core; the
+# counts go to benchmarks/RESULTS.md and failing inputs to fuzz-failures/ (minutes, so not in test).
+FUZZ_COUNT ?= 100000
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz.py --count $(FUZZ_COUNT)
 
 # Storage: size per 1,000 articles and search latency over 1M statements (a few minutes, so not in bench).
 bench-store: $(STAMP)

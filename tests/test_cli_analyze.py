@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-DOC_KEYS = {"id", "text", "meta", "sentences", "entities", "quotes", "dates", "links"}
+DOC_KEYS = {"id", "text", "meta", "sentences", "entities", "quotes", "dates", "links", "analysis_errors"}
 META_KEYS = {"title", "url", "outlet", "published"}
 
 # Written for these tests; no corpus text is copied here.
@@ -105,6 +105,7 @@ def test_analyze_jsonl_keeps_input_order_and_ids(tmp_path: Path, fmt: str | None
         (b"[1, 2]", "not a JSON object"),
         (b'{"id": "x", "text": 5}', '"text"'),
         (b'{"id": "x", "text": "\xff\xfe"}', "UTF-8"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),  # was a RecursionError traceback
     ],
 )
 def test_analyze_jsonl_bad_line_is_reported_and_the_rest_printed(
@@ -146,3 +147,28 @@ def test_analyze_bad_published_date_is_exit_2(text_file: Path) -> None:
     done = run_qala("analyze", str(text_file), "--published", "yesterday")
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["error: --published: not an ISO date: 'yesterday'"]
+
+
+def test_analyze_failing_component_is_a_warning_and_the_doc_is_printed(
+    text_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from qala.cli import app
+    from qala.nlp import pipeline
+
+    def boom(run: object) -> None:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(
+        pipeline,
+        "COMPONENTS",
+        tuple(pipeline.Component(c.name, c.requires, boom, c.option) if c.name == "speakers" else c
+              for c in pipeline.COMPONENTS),
+    )
+    done = CliRunner().invoke(app, ["analyze", str(text_file), "--format", "json"])
+    assert done.exit_code == 0, done.output
+    doc = json.loads(done.stdout)
+    assert doc["quotes"] and all(q["speaker"] is None for q in doc["quotes"])
+    assert doc["analysis_errors"] == [{"component": "speakers", "error": "IndexError: list index out of range"}]
+    assert done.stderr.strip() == f"warning: {text_file}: speakers failed: IndexError: list index out of range"

@@ -42,7 +42,7 @@ def build_doc() -> Doc:
 
 def test_doc_to_dict_has_the_spec_fields_in_order() -> None:
     d = build_doc().to_dict()
-    assert list(d) == ["id", "text", "meta", "sentences", "entities", "quotes", "dates", "links"]
+    assert list(d) == ["id", "text", "meta", "sentences", "entities", "quotes", "dates", "links", "analysis_errors"]
     assert d["meta"] == {"title": None, "url": None, "outlet": None, "published": "2015-09-15", "lang": "ar"}
     assert d["quotes"][0]["confidence"] == 0.93
     assert d["quotes"][1]["speaker"] is None
@@ -85,6 +85,7 @@ def test_doc_from_minimal_dict_fills_empty_layers() -> None:
         "quotes": [],
         "dates": [],
         "links": [],
+        "analysis_errors": [],
     }
 
 

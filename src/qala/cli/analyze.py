@@ -2,7 +2,8 @@
 
 A bad input never raises: it is reported as one line on stderr, e.g.
 ``error: articles.jsonl:7: line is not a JSON object``; the other documents of a
-batch are still analyzed and printed, and the exit code is 2.
+batch are still analyzed and printed, and the exit code is 2. A component that fails on a
+text is one ``warning: FILE[:LINE]: COMPONENT failed: ERROR`` line; its Doc is still printed.
 """
 
 from __future__ import annotations
@@ -132,12 +133,9 @@ def analyze_command(
                 _report(err, item)
                 failed = True
                 continue
-            try:
-                doc = analyze(item.text, item.meta, id=item.id)
-            except Exception as e:  # one failing document never aborts a batch
-                _report(err, Failure(item.where, f"analysis failed: {type(e).__name__}: {e}"))
-                failed = True
-                continue
+            doc = analyze(item.text, item.meta, id=item.id)  # a failing component is skipped, not raised
+            for component, error in doc.analysis_errors:
+                err.print(f"warning: {item.where}: {component} failed: {error}", markup=False)
             emit(doc)
     emit.close()
     if failed:
@@ -207,6 +205,9 @@ def _read_jsonl(name: str, data: bytes, published: str | None) -> Iterator[Docum
             record = json.loads(line)
         except json.JSONDecodeError as e:
             yield Failure(where, f"line is not valid JSON ({e.msg} at column {e.colno})")
+            continue
+        except RecursionError:
+            yield Failure(where, "line is not valid JSON (nested too deeply)")
             continue
         if not isinstance(record, dict):
             yield Failure(where, "line is not a JSON object")

@@ -286,7 +286,7 @@ def stats_command(
     ] = ReportFormat.table,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Rows per table, ingest outcomes and failure reasons, near-duplicate groups."""
+    """Rows per table, ingest outcomes and failure reasons, near-duplicate groups, analysis errors."""
     with _reading(db) as store:
         stats = store.stats()
     if format is ReportFormat.json:
@@ -302,6 +302,10 @@ def stats_command(
         table.add_row(f"inputs {outcome}", str(n))
     table.add_row("near-duplicate groups", str(stats["near_duplicate_groups"]))
     table.add_row("articles in them", str(stats["articles_in_near_duplicate_groups"]))
+    analysis = stats["analysis_errors"]
+    table.add_row("articles with analysis errors", str(analysis["articles"]))
+    for component, n in analysis["by_component"].items():
+        table.add_row(f"  {component} failed", str(n))
     console.print(table)
     for failure in stats["failures"]:
         console.print(f"failed ({failure['inputs']}): {failure['reason']}", markup=False)

@@ -17,7 +17,7 @@ the month and weekday names of CLDR (Babel) and the Hijri month names of hijrida
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -497,7 +497,7 @@ _FUTURE_VERB = re.compile(r"[وف]?س([يتن]\w{3,})")
 
 def _forward(shadow: str, start: int, lex: DateLexicon) -> bool:
     """Whether the sentence before ``start`` speaks of the future: «من المقرر أن ...», «سيتخذ»."""
-    lo = max(start - 120, *(shadow.rfind(c, 0, start) for c in '.\n"“”«»'))  # the clause, quotes left out
+    lo = max(start - 120, *(shadow.rfind(c, max(0, start - 120), start) for c in '.\n"“”«»'))  # the clause
     for w in _WORD.findall(shadow, lo + 1, start):
         if w in lex.roles["future"]:
             return True
@@ -598,11 +598,13 @@ def find_dates(doc: Doc) -> list[DateSpan]:
     shadow = norm.text
     anchor = parse_anchor(doc.meta.get("published"))
     blocked = [m.span() for m in lex.not_date.finditer(shadow)]
+    blocked_ends = [be for _, be in blocked]  # the matches do not overlap: ends rise with starts
     spans: list[DateSpan] = []
     last: _Point | None = None
     pending: list[tuple[int, int]] = []  # (span index, day) of coordinated days waiting for their month
     for s, e, kind, m in _select(_candidates(shadow, lex)):
-        if any(bs < e and s < be for bs, be in blocked):
+        k = bisect_right(blocked_ends, s)  # the first blocked span that ends after s
+        if k < len(blocked) and blocked[k][0] < e:
             continue
         r = _read(shadow[s:e], lex)
         if kind == "ago" and r.count is None:
@@ -648,40 +650,36 @@ def find_dates(doc: Doc) -> list[DateSpan]:
 # --- statements -----------------------------------------------------------------------------
 
 
-def _sentence_bounds(doc: Doc, pos: int) -> tuple[int, int]:
-    for sentence in doc.sentences:
-        if sentence.start <= pos < sentence.end:
-            return sentence.start, sentence.end
-    return 0, len(doc.text)
+def statement_dates(doc: Doc) -> list[str | None]:
+    """The date of each of ``doc.quotes`` (see ``statement_date``); needs ``doc.dates``."""
+    date_starts = [d.start for d in doc.dates]
+    sentence_starts = [s.start for s in doc.sentences]
+    return [statement_date(doc, q, date_starts, sentence_starts) for q in doc.quotes]
 
 
-def statement_date(doc: Doc, quote: Quote) -> str | None:
+def statement_date(doc: Doc, quote: Quote, date_starts: list[int], sentence_starts: list[int]) -> str | None:
     """The date of one statement: a date between its cue and its content, else the nearest one
-    before the cue in its sentence («وأوضح في مؤتمر صحفي عقده الجمعة 4 سبتمبر/أيلول: “...”»)."""
-    s_start, s_end = _sentence_bounds(doc, quote.cue.start)
+    before the cue in its sentence («وأوضح في مؤتمر صحفي عقده الجمعة 4 سبتمبر/أيلول: “...”»).
+
+    Dates and sentences are in text order and do not overlap: their starts locate them."""
+    k = bisect_right(sentence_starts, quote.cue.start) - 1
+    if k >= 0 and quote.cue.start < doc.sentences[k].end:
+        s_start, s_end = doc.sentences[k].start, doc.sentences[k].end
+    else:
+        s_start, s_end = 0, len(doc.text)
     cue, content = quote.cue, quote.content
     # «“...”، قال الوزير الخميس»: after the content, the clause runs from the cue to the sentence end
     between = (cue.end, content.start) if content.start >= cue.end else (cue.end, s_end)
-    inside = [
-        d
-        for d in doc.dates
-        if between[0] <= d.start and d.end <= between[1] and not (content.start <= d.start < content.end)
-    ]
-    if inside:
-        return inside[0].value
-    before = [
-        d
-        for d in doc.dates
-        if s_start <= d.start and d.end <= cue.start and not (content.start <= d.start < content.end)
-    ]
-    return before[-1].value if before else None
-
-
-def date_statements(doc: Doc) -> None:
-    """Set each quote's ``date`` from the date spans of its clause (needs ``doc.dates``)."""
-    if not doc.dates:
-        return
-    for quote in doc.quotes:
-        value = statement_date(doc, quote)
-        if value is not None:
-            quote.date = value
+    for k in range(bisect_left(date_starts, between[0]), len(date_starts)):
+        d = doc.dates[k]
+        if d.start >= between[1]:
+            break
+        if d.end <= between[1] and not (content.start <= d.start < content.end):
+            return d.value
+    for k in range(bisect_left(date_starts, cue.start) - 1, -1, -1):
+        d = doc.dates[k]
+        if d.start < s_start:
+            break
+        if d.end <= cue.start and not (content.start <= d.start < content.end):
+            return d.value
+    return None

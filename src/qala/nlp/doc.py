@@ -165,9 +165,30 @@ class Doc:
     quotes: list[Quote] = field(default_factory=list)
     dates: list[DateSpan] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    # (component, error) for each component that failed on this text and was skipped
+    analysis_errors: list[tuple[str, str]] = field(default_factory=list)
 
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.text[start:end])
+
+    def offset_errors(self) -> list[str]:
+        """Every span that does not point at its own text, e.g. ``quote 0 cue 4..9 'قال'``; [] when sound."""
+        n = len(self.text)
+        spans: list[tuple[str, int, int, str | None]] = []
+        spans += [(f"sentence {k}", s.start, s.end, None) for k, s in enumerate(self.sentences)]
+        spans += [(f"token {k}", t.start, t.end, t.text) for k, t in enumerate(self.tokens)]
+        for e in self.entities:
+            spans += [(f"entity {e.id} mention", m.start, m.end, m.text) for m in e.mentions]
+        for k, q in enumerate(self.quotes):
+            spans += [(f"quote {k} cue", q.cue.start, q.cue.end, q.cue.text),
+                      (f"quote {k} content", q.content.start, q.content.end, q.content.text)]
+            if q.speaker is not None and q.speaker.mention is not None:
+                m = q.speaker.mention
+                spans.append((f"quote {k} speaker mention", m.start, m.end, m.text))
+        spans += [(f"date {k}", d.start, d.end, d.text) for k, d in enumerate(self.dates)]
+        spans += [(f"link {k}", x.start, x.end, None) for k, x in enumerate(self.links)]
+        return [f"{where} {s}..{e} {t!r}" for where, s, e, t in spans
+                if not 0 <= s <= e <= n or (t is not None and self.text[s:e] != t)]
 
     def to_dict(self) -> dict[str, Any]:
         meta = {k: self.meta.get(k) for k in META_KEYS}
@@ -181,6 +202,7 @@ class Doc:
             "quotes": [q.to_dict() for q in self.quotes],
             "dates": [d.to_dict() for d in self.dates],
             "links": [ln.to_dict() for ln in self.links],
+            "analysis_errors": [{"component": c, "error": e} for c, e in self.analysis_errors],
         }
 
     @classmethod
@@ -194,4 +216,5 @@ class Doc:
             quotes=[Quote.from_dict(q) for q in d.get("quotes", [])],
             dates=[DateSpan(x["start"], x["end"], x["text"], x.get("value")) for x in d.get("dates", [])],
             links=[Link(x["start"], x["end"], x["url"], x["kind"], x.get("video_id")) for x in d.get("links", [])],
+            analysis_errors=[(x["component"], x["error"]) for x in d.get("analysis_errors", [])],
         )

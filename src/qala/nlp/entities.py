@@ -8,7 +8,7 @@ alias of its country.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from qala.nlp.doc import Doc, Entity
 from qala.nlp.lexicon import lexicon
@@ -86,13 +86,9 @@ def cluster(doc: Doc, mentions: Iterable[tuple[int, int, str]]) -> list[Entity]:
             parent[root(k)] = root(forms[key])
         else:
             forms[key] = k
-    distinct = list(forms.items())
-    for a in range(len(distinct)):
-        (ta, wa), ka = distinct[a]
-        for b in range(a + 1, len(distinct)):
-            (tb, wb), kb = distinct[b]
-            if ta == tb and _same(list(wa), list(wb), ta, heads):
-                parent[root(kb)] = root(ka)
+    for (ta, wa), ka, (tb, wb), kb in _pairs_to_compare(list(forms.items())):
+        if ta == tb and _same(list(wa), list(wb), ta, heads):
+            parent[root(kb)] = root(ka)
     groups: dict[int, list[int]] = {}
     for k in keep:
         groups.setdefault(root(k), []).append(k)
@@ -102,6 +98,27 @@ def cluster(doc: Doc, mentions: Iterable[tuple[int, int, str]]) -> list[Entity]:
         name = max(ms, key=lambda s: (len(s.text.split()), len(s.text), -s.start)).text
         entities.append(Entity(id=f"e{n}", name=name, type=types[members[0]], mentions=ms))
     return entities
+
+
+def _pairs_to_compare(
+    distinct: list[tuple[tuple[str, tuple[str, ...]], int]],
+) -> Iterator[tuple[tuple[str, tuple[str, ...]], int, tuple[str, tuple[str, ...]], int]]:
+    """The pairs of distinct forms ``_same`` can join: one type, and a shared word or the same
+    skeletons. The shorter form lies inside the longer one in every rule but the spelling
+    variant, so pairs that share no word need not be compared: the pass stays near-linear."""
+    by_word: dict[tuple[str, str], list[int]] = {}
+    by_skeleton: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for k, ((etype, words), _) in enumerate(distinct):
+        for w in set(words):
+            by_word.setdefault((etype, w), []).append(k)
+        by_skeleton.setdefault((etype, tuple(_skeleton(w) for w in words)), []).append(k)
+    for a, ((etype, words), ka) in enumerate(distinct):
+        partners: set[int] = set(by_skeleton[(etype, tuple(_skeleton(w) for w in words))])
+        for w in set(words):
+            partners.update(by_word[(etype, w)])
+        for b in sorted(partners):
+            if b > a:
+                yield distinct[a][0], ka, distinct[b][0], distinct[b][1]
 
 
 def attach_titles(doc: Doc, entities: list[Entity]) -> None:

@@ -39,13 +39,17 @@ _YOUTUBE_PATH_PREFIXES = ("embed", "shorts", "v", "live")
 
 def _trim(url: str) -> str:
     """Drop trailing punctuation; a closing bracket stays when the URL opened it (wiki/Foo_(bar))."""
-    while url and url[-1] in _TRAILING:
-        closer = url[-1]
+    count = {mark: url.count(mark) for mark in "()[]{}"}  # kept up to date, not recounted per char
+    end = len(url)
+    while end and url[end - 1] in _TRAILING:
+        closer = url[end - 1]
         opener = {")": "(", "]": "[", "}": "{"}.get(closer)
-        if opener and url.count(opener) >= url.count(closer):
-            break
-        url = url[:-1]
-    return url
+        if opener:
+            if count[opener] >= count[closer]:
+                break
+            count[closer] -= 1
+        end -= 1
+    return url[:end]
 
 
 def _host(netloc: str) -> str:
@@ -59,7 +63,10 @@ def _host(netloc: str) -> str:
 def link_kind(url: str) -> tuple[str, str | None]:
     """(kind, YouTube video id) of one URL: ``link_kind("https://youtu.be/JMe5eRIXW7g")``
     -> ``("youtube", "JMe5eRIXW7g")``."""
-    parts = urlsplit(url if "://" in url else "http://" + url)
+    try:
+        parts = urlsplit(url if "://" in url else "http://" + url)
+    except ValueError:  # «http://[x»: a bracket that opens no IPv6 address
+        return "other", None
     host = _host(parts.netloc)
     kind = _KINDS.get(host)
     if kind is None:  # subdomains: ar-ar.facebook.com, business.twitter.com

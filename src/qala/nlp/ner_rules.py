@@ -8,7 +8,8 @@ tokens and returns character spans; ``refine`` merges them with the CRF's mentio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -185,10 +186,6 @@ def is_generic_place(text: str) -> bool:
     return len(words) > 1 and words[0] in generic
 
 
-def _overlaps(a: Mention, b: Mention) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def propagate(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
     """One name, one reading per document: where a recognized name (or a spelling variant of a
     one-word name, «أوربا» for «أوروبا») recurs untagged, it is tagged the same."""
@@ -199,7 +196,7 @@ def propagate(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]
         i = starts.get(m[0], starts.get(m[0] - 1))
         if i is None:
             continue
-        words = tuple(_bare(t.norm) for t in tokens[i:] if t.start < m[1])
+        words = tuple(_bare(t.norm) for t in _tokens_until(tokens, i, m[1]))
         if m[0] != tokens[i].start:  # the span starts after a proclitic
             words = (_bare(tokens[i].norm[1:]),) + words[1:]
         if words and all(len(w) > 1 for w in words):
@@ -237,18 +234,33 @@ def propagate(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]
     return sorted(mentions + added)
 
 
+def _tokens_until(tokens: Sequence[Token], i: int, end: int) -> Iterator[Token]:
+    """The tokens from index i that start before char ``end`` (tokens are in text order)."""
+    while i < len(tokens) and tokens[i].start < end:
+        yield tokens[i]
+        i += 1
+
+
 def refine(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
-    """CRF mentions plus what the lists know; a longer rule span replaces the CRF spans inside it."""
-    out = [m for m in mentions if not (m[2] == "LOC" and _generic(tokens, m))]
+    """CRF mentions plus what the lists know; a longer rule span replaces the CRF spans inside it.
+
+    The CRF's mentions do not overlap, and a rule only replaces the mentions inside it, so
+    ``out`` stays a sorted run of disjoint spans: the spans a rule meets are one slice of it.
+    """
+    token_starts = [t.start for t in tokens]
+    out = sorted(m for m in mentions if not (m[2] == "LOC" and _generic(tokens, token_starts, m)))
     for rule in sorted(gazetteer_mentions(tokens) + organization_chains(tokens), key=lambda m: m[0] - m[1]):
-        clashes = [m for m in out if _overlaps(m, rule)]
+        lo = bisect_right(out, rule[0], key=lambda m: m[1])  # the first that ends after the rule starts
+        hi = bisect_left(out, rule[1], lo=lo, key=lambda m: m[0])  # the first that starts after it ends
+        clashes = out[lo:hi]
         if any(m[2] == "PER" for m in clashes):
             continue  # «حكومة بشار الأسد»: the person stays a person
         if all(rule[0] <= m[0] and m[1] <= rule[1] and (m[1] - m[0]) < (rule[1] - rule[0]) for m in clashes):
-            out = [m for m in out if m not in clashes] + [rule]
-    return propagate(tokens, sorted(out))
+            out[lo:hi] = [rule]
+    return propagate(tokens, out)
 
 
-def _generic(tokens: Sequence[Token], m: Mention) -> bool:
-    words = [t.norm for t in tokens if m[0] <= t.start < m[1]]
+def _generic(tokens: Sequence[Token], token_starts: list[int], m: Mention) -> bool:
+    k = bisect_left(token_starts, m[0])
+    words = [t.norm for t in _tokens_until(tokens, k, m[1])]
     return len(words) > 1 and is_generic_place(" ".join(words))

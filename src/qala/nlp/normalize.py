@@ -44,13 +44,25 @@ _MAPPED: dict[str, str] = {
 DELETED_CHARS: frozenset[str] = frozenset(chr(cp) for lo, hi in _DELETED_RANGES for cp in range(lo, hi + 1))
 
 # A list indexed by code point is a faster translate table than a dict; code points past
-# its end raise IndexError, which str.translate reads as "keep the char".
-_TABLE: list[str | None] = [chr(cp) for cp in range(0x2100)]
+# its end raise IndexError, which str.translate reads as "keep the char". It reaches past the
+# surrogates: a lone one (which no UTF-8 can hold: the CRF, SQLite and JSON refuse it) folds to
+# U+FFFD, so every match form can be encoded.
+_TABLE: list[str | None] = [chr(cp) for cp in range(0xE000)]
+for _cp in range(0xD800, 0xE000):
+    _TABLE[_cp] = "\ufffd"
 for _c in DELETED_CHARS:
     _TABLE[ord(_c)] = None
 for _k, _v in _MAPPED.items():
     _TABLE[ord(_k)] = _v
 _DELETED_RUN = re.compile("[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _DELETED_RANGES) + "]+")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(s: str) -> str:
+    """``s`` with each lone surrogate (which no UTF-8 can hold) replaced by U+FFFD, offsets kept."""
+    return _SURROGATE.sub("\ufffd", s)
 
 
 def fold(s: str) -> str:

@@ -90,7 +90,7 @@ class PhraseParser:
         self._title_memo: dict[str, bool] = {}
         # entity mentions by the token they start in: NER bounds the names we read
         self.mention_at: dict[int, tuple[int, str]] = {}
-        starts = {t.start: i for i, t in enumerate(doc.tokens)}
+        starts = self._index = {t.start: i for i, t in enumerate(doc.tokens)}
         for e in doc.entities:
             for m in e.mentions:
                 i = starts.get(m.start, starts.get(m.start - 1))
@@ -262,7 +262,9 @@ class PhraseParser:
             return False
         if definite(n):
             return True
-        k = self.toks.index(t) if t in self.toks else -1
+        k = self._index.get(t.start, -1)  # a token made by ``unglue`` is none of the document's
+        if k >= 0 and self.toks[k] != t:
+            k = -1
         nxt = self.toks[k + 1].norm if 0 <= k < len(self.toks) - 1 else ""
         return nxt.endswith(("يون", "يين"))
 

@@ -14,7 +14,8 @@ plus headlines «بوتين: السوريون يهربون من ...» (cue ``:``
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from qala.nlp.doc import Doc, Token
@@ -73,6 +74,7 @@ class _Finder:
         self.lex = lexicon()
         self.parser = PhraseParser(doc, self.lex)
         self.quotes = find_quotations(doc)
+        self.quote_starts = [q.start for q in self.quotes]
         self.by_open = {q.open: q for q in self.quotes}
         self.by_close = {q.close: q for q in self.quotes if q.close is not None}
         # long quotations (speech, not names): cues inside them are not statements
@@ -253,9 +255,26 @@ class _Finder:
         s, e = self.span_of(i, j)
         if e - s < 2:
             return None
-        has_quote = any(q.start >= s and q.end <= e and q.words >= 1 for q in self.quotes)
+        has_quote = any(q.end <= e and q.words >= 1 for q in self._quotes_from(s, e))
         # a quotation left open at the end: drop its dangling mark
         return ("mixed" if has_quote else "indirect"), (s, e)
+
+    def _words_between(self, i: int, j: int, most: int) -> int:
+        """How many of tokens i..j-1 are words, counting no further than ``most``."""
+        n = 0
+        for k in range(i, j):
+            if is_word(self.toks[k]):
+                n += 1
+                if n >= most:
+                    break
+        return n
+
+    def _quotes_from(self, s: int, e: int) -> Iterator[Quotation]:
+        """The quotations that start in ``[s, e)``, in order."""
+        k = bisect_left(self.quote_starts, s)
+        while k < len(self.quotes) and self.quotes[k].start < e:
+            yield self.quotes[k]
+            k += 1
 
     # -- the shapes ----------------------------------------------------------------------
 
@@ -428,8 +447,7 @@ class _Finder:
         np = self.attribution_source(k, min(end, k + 14), verb is not None, bool(glued))
         if np is None:
             return None
-        before = [t for t in self.toks[s_start:i] if is_word(t)]
-        if len(before) <= 1:
+        if self._words_between(s_start, i, most=2) <= 1:
             # «وبحسب المصدر، فإن ...»: the content follows the first comma
             c = k
             while c < end and self.toks[c].text not in CLAUSE_PUNCT and self.toks[c].norm not in {"فان", "فانه", "فانها"}:
@@ -488,10 +506,17 @@ class _Finder:
 
     def headline(self, sent: int) -> Candidate | None:
         """«بوتين: السوريون يهربون ...» on a line of its own."""
-        s = self.doc.sentences[sent]
+        sentences = self.doc.sentences
+        s = sentences[sent]
         text = self.doc.text
-        line_start = text.rfind("\n", 0, s.start) + 1
-        line_end = text.find("\n", s.end)
+        # alone on its line: blanks only up to the line break before it and after it (a
+        # neighbouring sentence on the same line is never blank, so look no further than it)
+        before = sentences[sent - 1].end if sent > 0 else 0
+        after = sentences[sent + 1].start if sent + 1 < len(sentences) else len(text)
+        line_start = text.rfind("\n", before, s.start) + 1
+        line_end = text.find("\n", s.end, after)
+        if (line_start == 0 and sent > 0) or (line_end < 0 and after < len(text)):
+            return None
         line_end = len(text) if line_end < 0 else line_end
         if text[line_start:s.start].strip() or text[s.end:line_end].strip():
             return None
@@ -543,18 +568,45 @@ def find_statements(doc: Doc) -> list[Candidate]:
     found.sort(key=lambda c: c.cue)
     # an attribution phrase inside another statement's frame («وذكر ديمترييف، بحسب رويترز، أن ...»)
     # only says who relayed it
-    frames = [(c.cue[1], c.content[0]) for c in found if c.shape in ("verb", "participle")]
-    found = [c for c in found if c.shape != "attribution" or not any(a <= c.cue[0] < b for a, b in frames)]
+    in_frame = _covered([(c.cue[1], c.content[0]) for c in found if c.shape in ("verb", "participle")])
+    found = [c for c in found if c.shape != "attribution" or not in_frame(c.cue[0])]
     return _drop_overlaps(found)
 
 
+def _covered(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """Whether a position lies in any of ``spans`` (``a <= pos < b``): the spans by start, with the
+    furthest end so far, answer it by bisection."""
+    spans = sorted(spans)
+    starts = [a for a, _ in spans]
+    reach: list[int] = []
+    for _, b in spans:
+        reach.append(max(b, reach[-1]) if reach else b)
+
+    def covered(pos: int) -> bool:
+        k = bisect_right(starts, pos)
+        return k > 0 and reach[k - 1] > pos
+
+    return covered
+
+
+BUCKET = 256  # chars per bucket of the content index in ``_drop_overlaps``
+
+
 def _drop_overlaps(cands: list[Candidate]) -> list[Candidate]:
-    """Two cues claiming the same content keep the more confident, earlier one."""
+    """Two cues claiming the same content keep the more confident, earlier one.
+
+    Kept contents are indexed by the ``BUCKET``-char stretches they touch, so a candidate is
+    compared only with the kept contents near it."""
     kept: list[Candidate] = []
+    buckets: dict[int, list[Candidate]] = {}
     for c in sorted(cands, key=lambda c: (-c.confidence, c.cue)):
-        if any(_overlap(c.content, k.content) > 0.5 for k in kept):
+        s, e = c.content
+        near = {id(k): k for b in range(s // BUCKET, e // BUCKET + 1) for k in buckets.get(b, ())}
+        if any(_overlap(c.content, k.content) > 0.5 for k in near.values()):
             continue
         kept.append(c)
+        for b in range(s // BUCKET, e // BUCKET + 1):
+            buckets.setdefault(b, []).append(c)
     kept.sort(key=lambda c: c.cue)
     return kept
 

@@ -11,6 +11,7 @@ next line's first word would have fit on it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import cache
 from importlib.resources import files
 
@@ -27,7 +28,9 @@ _NOT_CLOSE_AFTER = frozenset("([{:")  # a mark preceded by these opens
 _CONTINUES_AFTER = frozenset(",،;؛:")  # "...؟"، قال" : the sentence goes on
 
 _URL = r"(?:https?://|www\.)[^\s\"“”«»<>()\[\]]*[^\s\"“”«»<>()\[\].,،:;؛!?؟']"
-_EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+# A local part has at most 64 chars (RFC 5321): unbounded, a run of dots with no @ was tried
+# from each of its chars to its end, quadratic in the run's length.
+_EMAIL = r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 # Arabic letters with their diacritics and tatweel, without Arabic digits and punctuation.
 _ARABIC_LETTER = "\u0610-\u061a\u0621-\u065f\u066e-\u06d3\u06d5-\u06ed\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufd3d\ufd50-\ufdff\ufe70-\ufefc"
 _LATIN_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
@@ -157,10 +160,14 @@ def _quote_spans(text: str, ps: int, pe: int) -> tuple[list[tuple[int, int]], se
             continue
         if can_close and i not in closers:
             glued.add(i)
+    closed = sorted(pairs)
+    last_closer = [c for _, c in closed]  # from the k-th pair on, the last closer
+    for k in range(len(closed) - 2, -1, -1):
+        last_closer[k] = max(last_closer[k], last_closer[k + 1])
     for o in stack + ([straight] if straight is not None else []):
-        later = [c for oo, c in pairs if oo > o]
-        if later:
-            pairs.append((o, max(later)))
+        k = bisect_right(closed, (o, len(text)))  # the first pair opened after o
+        if k < len(closed):
+            pairs.append((o, last_closer[k]))
     return [(o, c) for o, c in pairs if o not in glued], closers
 
 
@@ -196,13 +203,21 @@ def _dot_continues(text: str, p: int, ps: int, pe: int) -> bool:
     return folded.casefold() in abbreviations()
 
 
-def _sentence_ends(text: str, ps: int, pe: int, masks: list[tuple[int, int]]) -> list[int]:
+def _masked(masks: list[tuple[int, int]], starts: list[int], p: int) -> bool:
+    """Whether ``p`` is inside one of ``masks`` (in order, not overlapping; ``starts`` their starts)."""
+    k = bisect_right(starts, p) - 1
+    return k >= 0 and p < masks[k][1]
+
+
+def _sentence_ends(text: str, ps: int, pe: int, masks: list[tuple[int, int]], starts: list[int]) -> list[int]:
     """Sentence end offsets inside paragraph ``[ps, pe)`` (the paragraph end not included)."""
     ends: list[int] = []
     quotes: tuple[list[tuple[int, int]], set[int]] | None = None
+    holding: list[tuple[int, int]] = []  # the quotations by opening mark ...
+    reach: list[int] = []  # ... and the furthest closing mark among the first k of them
     for m in _TERMINAL_RUN.finditer(text, ps, pe):
         p, q = m.span()
-        if masks and any(s <= p < e for s, e in masks):
+        if masks and _masked(masks, starts, p):
             continue
         run = m.group()
         if run == "." and _dot_continues(text, p, ps, pe):
@@ -215,7 +230,10 @@ def _sentence_ends(text: str, ps: int, pe: int, masks: list[tuple[int, int]]) ->
                 continue
         if quotes is None:
             quotes = _quote_spans(text, ps, pe)
-        holds, closers = quotes
+            holding = sorted(quotes[0])
+            for _, c in holding:
+                reach.append(max(c, reach[-1]) if reach else c)
+        closers = quotes[1]
         while q < pe and q in closers:  # the closing mark belongs to the sentence it ends
             q += 1
         r = q
@@ -223,7 +241,8 @@ def _sentence_ends(text: str, ps: int, pe: int, masks: list[tuple[int, int]]) ->
             r += 1
         if r >= pe or text[r] in _CONTINUES_AFTER:
             continue
-        if holds and any(o < q <= c for o, c in holds):  # the quotation goes on
+        k = bisect_left(holding, (q, -1))  # the quotations opened before q
+        if k and reach[k - 1] >= q:  # one of them goes on past q
             continue
         ends.append(q)
     return ends
@@ -236,8 +255,9 @@ def split_sentences(text: str) -> list[Sentence]:
     """
     bounds: list[int] = []
     masks = _urls_and_emails(text)
+    starts = [s for s, _ in masks]
     for ps, pe in _paragraphs(text):
-        bounds.extend(_sentence_ends(text, ps, pe, masks))
+        bounds.extend(_sentence_ends(text, ps, pe, masks, starts))
         bounds.append(pe)
     bounds.append(len(text))
     sentences = []

@@ -8,39 +8,21 @@ quoted. Every name is finally replaced by its most complete form (بوتين →
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
 
 from qala.nlp.doc import Doc, Quote, Span, Speaker
 from qala.nlp.lexicon import lexicon
 from qala.nlp.normalize import fold
 from qala.nlp.phrases import NounPhrase, PhraseParser, bare, strip_conj, unglue
-from qala.nlp.quotes import Candidate, find_statements
+from qala.nlp.quotes import Candidate
+from qala.nlp.referents import EntityNames, History, Mentions, Names, TitledNames, agree, agreement
+from qala.nlp.referents import Said as _Said
 
 RECENT_STATEMENTS = 4  # how far back a title or description looks for its person
 
 
-@dataclass(slots=True)
-class _Said:
-    np: NounPhrase
-    name: str
-    pos: int
-    sent: int
-
-
 def _agrees(gender: str, number: str, np: NounPhrase) -> bool:
-    if number == "pl":
-        return np.number == "pl" or np.kind == "body"
-    if np.number == "pl":
-        # broken plurals and bodies take a feminine singular verb: «وأفادت مصادر»
-        return gender == "f" and (np.kind in ("body", "source"))
-    if gender == "f":
-        return np.gender in ("f", "?")
-    return np.gender in ("m", "?")
-
-
-def _contains_run(hay: list[str], needle: list[str]) -> bool:
-    n = len(needle)
-    return any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
+    return agree(gender, number, agreement(np))
 
 
 class SpeakerResolver:
@@ -51,39 +33,39 @@ class SpeakerResolver:
         self.lex = lexicon()
         self.parser = PhraseParser(doc, self.lex)
         self.cands = cands
-        self.registry = self._titled_names()
-        self.history: list[_Said] = []
-        names = [np.name for _, np in self.registry if np.name]
+        self.cue_starts = [c.cue[0] for c in cands]
+        self.token_starts = [t.start for t in doc.tokens]
+        self.mentions = Mentions(doc.entities)
+        self.registry = TitledNames(self._titled_names())
+        self.history = History()
+        names = self.registry.names()
         names += [c.np.name for c in cands if c.np is not None and c.np.name and c.np.kind == "person"]
         names += [m.text for e in doc.entities if e.type == "PER" for m in e.mentions]
-        self.names = [(n, fold(n).split()) for n in names]
-        self.mentions = sorted((m.start, m.end, e) for e in doc.entities for m in e.mentions)
+        self.names = Names(names)
+        self.entity_names = EntityNames(doc.entities)
+        self._heads: dict[str, list[int]] | None = None  # bare head word -> token indices
+        self._subjects: list[int] | None = None  # see _subject_heads
 
     def _ner_person(self, np: NounPhrase) -> bool:
         """NER tagged a person inside the phrase's name (or the document has no NER layer)."""
         if not self.doc.entities:
             return True
         name_start = np.end - len(np.name or "")
-        return any(ent.type == "PER" and m.start < np.end and name_start < m.end
-                   for ent in self.doc.entities for m in ent.mentions)
+        return any(ent.type == "PER" for _, _, ent in self.mentions.overlapping(name_start, np.end))
 
     def grounded(self, np: NounPhrase) -> bool:
         """A phrase we trust as a referent: it has a title or body head, or NER tagged its name."""
         if np.title or np.kind in ("body", "source"):
             return True
-        return any(s < np.end and np.start < e and ent.type in ("PER", "ORG") for s, e, ent in self.mentions)
+        return any(ent.type in ("PER", "ORG") for _, _, ent in self.mentions.overlapping(np.start, np.end))
 
     def entity_of(self, name: str, span: tuple[int, int] | None) -> str | None:
         """The id of the entity a speaker is: by its mention, else by its name."""
         if span is not None:
-            for s, e, ent in self.mentions:
-                if s < span[1] and span[0] < e and ent.type in ("PER", "ORG"):
+            for _, _, ent in self.mentions.overlapping(*span):
+                if ent.type in ("PER", "ORG"):
                     return ent.id
-        words = fold(name).split()
-        for ent in self.doc.entities:
-            if ent.type in ("PER", "ORG") and _contains_run(fold(ent.name).split(), words[-2:] if words else []):
-                return ent.id
-        return None
+        return self.entity_names.first_containing(fold(name).split()[-2:])
 
     def _titled_names(self) -> list[tuple[int, NounPhrase]]:
         """Every «title + name» phrase of the document: where full names and titles come from."""
@@ -106,12 +88,7 @@ class SpeakerResolver:
 
     def complete(self, name: str) -> str:
         """«بوتين» → «فلاديمير بوتين»: the longest name of the document that contains it."""
-        words = fold(name).split()
-        best, best_len = name, len(words)
-        for cand, cw in self.names:
-            if len(cw) > best_len and _contains_run(cw, words):
-                best, best_len = cand, len(cw)
-        return best
+        return self.names.complete(name)
 
     def _said(self, np: NounPhrase, c: Candidate) -> _Said:
         if np.kind == "person" and np.name:
@@ -135,7 +112,7 @@ class SpeakerResolver:
         if c.form is not None and "bare" in c.form.flags and (
                 not self.history or c.sent - self.history[-1].sent > 2):
             return None
-        same = [h for h in self.history if h.sent == c.sent and _agrees(gender, number, h.np)]
+        same = [h for h in self.history.in_sentence(c.sent) if _agrees(gender, number, h.np)]
         if same:
             # «وقالت ماي ... إن ...، لكنها أضافت»: the speaker of this sentence goes on
             return _Said(same[-1].np, same[-1].name, c.cue[0], c.sent), "pronoun"
@@ -152,27 +129,18 @@ class SpeakerResolver:
             if np is not None and np.kind == "person" and np.name and self.grounded(np) and _agrees(gender, number, np):
                 return self._from_phrase(np, c, "pronoun")
         for strict in (True, False):
-            for h in reversed(self.history):
-                if (h.np.gender == gender or not strict) and _agrees(gender, number, h.np):
-                    return _Said(h.np, h.name, c.cue[0], c.sent), "pronoun"
-        before = [np for p, np in self.registry if p < c.cue[0] and _agrees(gender, number, np)]
-        if before:
-            return self._said(before[-1], c), "pronoun"
+            h = self.history.last(lambda a, strict=strict: (a[0] == gender or not strict) and agree(gender, number, a))
+            if h is not None:
+                return _Said(h.np, h.name, c.cue[0], c.sent), "pronoun"
+        before = self.registry.last_before(c.cue[0], lambda a: agree(gender, number, a))
+        if before is not None:
+            return self._said(before, c), "pronoun"
         return None
 
     def _sentence_first_token(self, sent: int) -> int:
-        toks = self.doc.tokens
         if sent >= len(self.doc.sentences):
-            return len(toks)
-        start = self.doc.sentences[sent].start
-        lo, hi = 0, len(toks)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if toks[mid].start < start:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+            return len(self.doc.tokens)
+        return bisect_left(self.token_starts, self.doc.sentences[sent].start)
 
     def _subject_of(self, sent: int) -> NounPhrase | None:
         return self.parser.sentence_subject(self._sentence_first_token(sent), self._sentence_first_token(sent + 1))
@@ -183,15 +151,12 @@ class SpeakerResolver:
         if np is not None and np.kind in ("person", "body") and self.grounded(np) and _agrees(gender, number, np) and (
                 gender == "?" or np.gender == gender):
             return np
-        toks = self.doc.tokens
-        for k in range(cue - 1, first - 1, -1):
-            t = toks[k]
-            if (self.parser.title_word(t) or self.parser.body_word(t)) and not self.parser.place_word(t) \
-                    and t.norm not in self.lex.time_words:
-                cand = self.parser.phrase(k, cue)
-                if cand.kind in ("person", "body", "title", "source") and _agrees(gender, number, cand) and (
-                        gender == "?" or cand.gender == gender):
-                    return cand
+        heads = self._subject_heads()
+        for h in range(bisect_left(heads, cue) - 1, bisect_left(heads, first) - 1, -1):
+            cand = self.parser.phrase(heads[h], cue)
+            if cand.kind in ("person", "body", "title", "source") and _agrees(gender, number, cand) and (
+                    gender == "?" or cand.gender == gender):
+                return cand
         if np is not None and np.kind in ("person", "body") and self.grounded(np) and _agrees(gender, number, np):
             return np
         return None
@@ -199,30 +164,48 @@ class SpeakerResolver:
     def _body_referent(self, np: NounPhrase, c: Candidate) -> tuple[_Said, str] | None:
         """«السلطة», «الشركة» → the body the document named in full before."""
         words = fold(self.doc.text[np.start:np.end]).split()
-        if len(words) > 2 or not np.definite:
+        if not words or len(words) > 2 or not np.definite:
             return None
         head = bare(strip_conj(words[0]))
-        for h in reversed(self.history):
-            hw = fold(h.name).split()
-            if h.np.kind == "body" and len(hw) > len(words) and bare(hw[0]) == head:
-                return _Said(h.np, h.name, c.cue[0], c.sent), "title"
+        h = self.history.last_body(head, len(words))
+        if h is not None:
+            return _Said(h.np, h.name, c.cue[0], c.sent), "title"
         toks = self.doc.tokens
-        for k in range(c.cue_tok - 1, -1, -1):
+        at = self._head_tokens().get(head, [])
+        for k in (at[j] for j in range(bisect_left(at, c.cue_tok) - 1, -1, -1)):
             t = toks[k]
-            if bare(strip_conj(t.norm)) == head and not t.norm.startswith(("ال", "وال")):
+            if not t.norm.startswith(("ال", "وال")):
                 cand = self.parser.phrase(k, min(len(toks), k + 8))
                 if cand.kind == "body" and len((cand.name or "").split()) > 1:
                     return self._said(cand, c), "title"
         return None
 
+    def _subject_heads(self) -> list[int]:
+        """Indices of the tokens a described subject may start with: a title or body word that
+        names no place or time («الوزير», «الخارجية»), built once."""
+        if self._subjects is None:
+            p = self.parser
+            self._subjects = [k for k, t in enumerate(self.doc.tokens)
+                              if (p.title_word(t) or p.body_word(t)) and not p.place_word(t)
+                              and t.norm not in self.lex.time_words]
+        return self._subjects
+
+    def _head_tokens(self) -> dict[str, list[int]]:
+        """Token indices by the word without conjunction and ال («والحكومة» → «حكومة»), built once."""
+        if self._heads is None:
+            self._heads = {}
+            for k, t in enumerate(self.doc.tokens):
+                self._heads.setdefault(bare(strip_conj(t.norm)), []).append(k)
+        return self._heads
+
     def _document_source(self, np: NounPhrase, c: Candidate) -> tuple[_Said, str] | None:
         """«وأضاف البيان» is said by whoever issued the statement: the last body or speaker."""
         words = fold(self.doc.text[np.start:np.end]).split()
-        if bare(strip_conj(words[0])) not in self.lex.documents:
+        if not words or bare(strip_conj(words[0])) not in self.lex.documents:  # «ـ» folds to nothing
             return None
         toks = self.doc.tokens
-        k = next((i for i, t in enumerate(toks) if t.start >= np.start), None)
-        if k is not None:
+        k = bisect_left(self.token_starts, np.start)
+        if k < len(toks):
             # «بيان البيت الأبيض», «بيان للشرطة», «بيان مقتضب نشره المركز الإعلامي»: the issuer
             for m in range(k + 1, min(len(toks), k + 8)):
                 t = toks[m]
@@ -242,30 +225,31 @@ class SpeakerResolver:
         """«الرئيس الروسي» → whom the document names with that title, or who was just quoted."""
         pos = c.cue[0]
         key = (np.title_key or "").split()
-        same = [(p, r) for p, r in self.registry if r.title_key == np.title_key]
+        same = self.registry.with_key(np.title_key)
         if not same and key:
             # «المتحدث» → «المتحدث باسم المفوضية، أندريه ماهيكيك»
-            same = [(p, r) for p, r in self.registry if (r.title_key or "").split()[:len(key)] == key]
+            same = self.registry.with_title_prefix(key)
         if same:
-            before = [x for x in same if x[0] < pos]
-            return self._said((before[-1] if before else same[0])[1], c), "title"
+            return self._said(self.registry.pick(same, pos), c), "title"
         head = key[:1]
         recent = self.history[-RECENT_STATEMENTS:]
         for h in reversed(recent):
             if h.np.title_key and h.np.title_key.split()[:1] == head:
                 return _Said(h.np, h.name, pos, c.sent), "title"
         # «رئيسة الوزراء» → «رئيسة الحكومة تيريزا ماي»: the same head title
-        same = [(p, r) for p, r in self.registry if (r.title_key or "").split()[:1] == head
-                and _agrees(np.gender, np.number, r)]
+        same = [k for k in self.registry.with_title_prefix(head)
+                if _agrees(np.gender, np.number, self.registry.items[k][1])]
         if same:
-            before = [x for x in same if x[0] < pos]
-            return self._said((before[-1] if before else same[0])[1], c), "title"
+            return self._said(self.registry.pick(same, pos), c), "title"
         for h in reversed(recent):
             if h.np.kind == "person" and h.np.name and c.sent - h.sent <= 3 and _agrees(np.gender, np.number, h.np):
                 return _Said(h.np, h.name, pos, c.sent), "description"
-        for other in self.cands:
+        for k in range(bisect_right(self.cue_starts, pos), len(self.cands)):
+            other = self.cands[k]
+            if other.sent - c.sent > 2:
+                break  # statements are in text order
             o = other.np
-            if other.cue[0] > pos and o is not None and o.kind == "person" and o.name and other.sent - c.sent <= 2:
+            if o is not None and o.kind == "person" and o.name:
                 return self._said(o, other), "title"
         for sent in range(c.sent - 1, max(-1, c.sent - 4), -1):
             # «وقدم بييلسا خطاب الاستقالة ... وقال المدرب الأرجنتيني»: the person the text is about
@@ -288,14 +272,19 @@ class SpeakerResolver:
         np = self.parser.sentence_subject(k, i) if k == first else self.parser.phrase(k, i)
         if np is None:
             return None
-        rest = [t for t in toks[np.tok_end:i] if t.text not in "،,"]
-        if len(rest) > 1 or (rest and rest[0].norm != "قد"):
+        rest = []
+        for t in (toks[m] for m in range(np.tok_end, i)):
+            if t.text not in "،,":
+                rest.append(t)
+                if len(rest) > 1:
+                    return None
+        if rest and rest[0].norm != "قد":
             return None
         return np
 
     def resolve(self, c: Candidate) -> tuple[_Said, str] | None:
         if c.shape == "participle":
-            same = [h for h in self.history if h.sent == c.sent]
+            same = self.history.in_sentence(c.sent)
             if same:
                 return _Said(same[-1].np, same[-1].name, c.cue[0], c.sent), "pronoun"
             first = self._first_token(c)
@@ -338,9 +327,8 @@ class SpeakerResolver:
                        entity=self.entity_of(said.name, span))
 
 
-def attribute(doc: Doc) -> list[Quote]:
+def attribute(doc: Doc, cands: list[Candidate]) -> list[Quote]:
     """Statements of ``doc`` with their speakers, e.g. «وأكد: “...”» → the last speaker named."""
-    cands = find_statements(doc)
     resolver = SpeakerResolver(doc, cands)
     quotes: list[Quote] = []
     for c in cands:
@@ -350,4 +338,10 @@ def attribute(doc: Doc) -> list[Quote]:
     return quotes
 
 
-__all__ = ["SpeakerResolver", "Span", "attribute"]
+def unattributed(doc: Doc, cands: list[Candidate]) -> list[Quote]:
+    """The statements with no speaker: what ``attribute`` gives when it finds nobody."""
+    return [Quote(type=c.type, cue=doc.span(*c.cue), content=doc.span(*c.content), speaker=None,
+                  confidence=c.confidence * 0.5) for c in cands]
+
+
+__all__ = ["SpeakerResolver", "Span", "attribute", "unattributed"]

@@ -2,12 +2,16 @@
 
 ``create_app("qala.db")`` (or ``create_app("postgresql://user@host/db")``) returns the FastAPI
 app; every request opens the store for reading and only reads, so any number of requests read at once.
+Pasted texts are analyzed by the app's ``Analyzer`` (worker processes with a time limit); their
+request bodies are refused unread past ``views.MAX_ANALYZE_BYTES``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -16,9 +20,12 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qala.server import api, pages
+from qala.server.analysis import Analyzer
 from qala.server.errors import CODES, ApiError
+from qala.server.views import MAX_ANALYZE_BYTES
 from qala.store import StoreNotFound, is_postgres, open_store
 
 log = logging.getLogger("qala.server")
@@ -35,8 +42,12 @@ DOCS_CSP = (
 _STATUS_CODES = {status: code for code, status in CODES.items()}
 
 
-def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
-    """The app over the SQLite file or PostgreSQL URL ``db_path`` (which must exist: ``qala ingest`` makes it)."""
+ANALYZE_PATHS = ("/api/analyze", "/analyze")
+
+
+def create_app(db_path: str | os.PathLike[str], analyzer: Analyzer | None = None) -> FastAPI:
+    """The app over the SQLite file or PostgreSQL URL ``db_path`` (which must exist: ``qala ingest`` makes it);
+    ``analyzer`` runs the pasted texts (default: ``Analyzer()``, started on first use, stopped with the app)."""
     path: str | Path
     if is_postgres(db_path):
         path = os.fspath(db_path)
@@ -45,14 +56,23 @@ def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
         path = Path(db_path)
         if not path.is_file():
             raise StoreNotFound(f"{path}: no such database (create it with `qala ingest`)")
+    analyzer = analyzer or Analyzer()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        analyzer.close()
+
     app = FastAPI(
         title="qala",
         summary="Who said what in Arabic news: statements, speakers, entities, near-duplicate stories.",
         version="0.1.0",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.db_path = path
+    app.state.analyzer = analyzer
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
@@ -64,7 +84,10 @@ def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
-        return _error(request, exc)
+        response = _error(request, exc)
+        if exc.code == "busy":
+            response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -96,7 +119,40 @@ def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
+    app.add_middleware(_BodyLimit, paths=ANALYZE_PATHS, limit=MAX_ANALYZE_BYTES)
     return app
+
+
+class _BodyLimit:
+    """Refuses a request body longer than ``limit`` bytes on ``paths`` as soon as it is known, before
+    the rest is read or parsed (``too_large``); shorter bodies are passed on as they came."""
+
+    def __init__(self, app: ASGIApp, paths: tuple[str, ...], limit: int) -> None:
+        self.app, self.paths, self.limit = app, paths, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        size = int(declared) if declared.isdigit() else 0
+        messages: list[Message] = []
+        more = size <= self.limit
+        while more:  # a chunked body is counted as it comes
+            message = await receive()
+            messages.append(message)
+            if not declared.isdigit():
+                size += len(message.get("body", b""))
+            more = message["type"] == "http.request" and message.get("more_body", False) and size <= self.limit
+        if size > self.limit:
+            err = ApiError("too_large", f"the request body has more than {self.limit} bytes; at most {self.limit}")
+            await _error(Request(scope), err)(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
 
 
 def _error(request: Request, err: ApiError) -> Response:

@@ -15,11 +15,11 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from qala.server import views
-from qala.server.errors import ERROR_RESPONSES, bad_request
+from qala.server.errors import ANALYZE_RESPONSES, ERROR_RESPONSES, bad_request
 from qala.server.views import Db, open_db
 from qala.store.export import SCHEMAS
 
@@ -84,14 +84,30 @@ class Meta(BaseModel):
 
 class AnalyzeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(..., description="Arabic news text, at most 200000 characters.")
+    text: str = Field(
+        ...,
+        description=f"Arabic news text, at most {views.MAX_ANALYZE_CHARS} characters (the request body at most"
+        f" {views.MAX_ANALYZE_BYTES} bytes); its analysis is stopped after the server's time limit.",
+    )
     meta: Meta | None = None
     id: str | None = None
 
 
-@router.post("/analyze", summary="Analyze a text without storing it: the Doc of output.md")
-def analyze(body: AnalyzeRequest) -> dict[str, Any]:
-    return views.analyze_text(body.text, body.meta.model_dump() if body.meta else None, body.id)
+@router.post(
+    "/analyze",
+    summary="Analyze a text without storing it: the Doc of output.md",
+    response_model=None,
+    responses={
+        200: {"description": "The Doc of output.md.", "content": {"application/json": {"schema": {"type": "object"}}}},
+        **ANALYZE_RESPONSES,
+    },
+)
+def analyze(request: Request, body: AnalyzeRequest) -> Response:
+    """Runs in a worker process of the server's pool (see ``qala serve --analyze-workers``)."""
+    doc = views.analyze_text(
+        request.app.state.analyzer, body.text, body.meta.model_dump() if body.meta else None, body.id
+    )
+    return Response(doc, media_type="application/json")
 
 
 @router.get("/quotes", response_model=Page, summary="Statements matching every filter")

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qala.nlp import analyze
+from qala.nlp.normalize import replace_surrogates
 from qala.server import timeline
+from qala.server.analysis import Analyzer
 from qala.server.errors import ApiError, bad_request, not_found
 from qala.store import Store, open_store
 from qala.store.daterange import day_of
@@ -23,7 +24,8 @@ from qala.store.fulltext import key
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
-MAX_ANALYZE_CHARS = 200_000
+MAX_ANALYZE_CHARS = 200_000  # safe because each analysis has a time limit (``Analyzer``)
+MAX_ANALYZE_BYTES = 8 * MAX_ANALYZE_CHARS  # a request body: \uXXXX escapes and %XX%XX grow Arabic 6×
 ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
 QUOTE_TYPES = ("direct", "indirect", "mixed")
 
@@ -252,8 +254,11 @@ def group(db: Db, group_id: int) -> dict[str, Any]:
 META_KEYS = ("title", "url", "outlet", "published")
 
 
-def analyze_text(text: str, meta: dict[str, Any] | None = None, id: str | None = None) -> dict[str, Any]:
-    """The Doc of ``output.md`` for a pasted text; nothing is stored."""
+def analysis_input(
+    text: Any, meta: dict[str, Any] | None = None, id: str | None = None
+) -> tuple[str, dict[str, Any], str | None]:
+    """The checked request (``ApiError`` for a bad one), lone surrogates replaced (JSON may spell
+    them, ``\\ud800``, but no UTF-8 answer can hold them)."""
     if not isinstance(text, str) or not text.strip():
         raise bad_request("text is empty")
     if len(text) > MAX_ANALYZE_CHARS:
@@ -265,7 +270,16 @@ def analyze_text(text: str, meta: dict[str, Any] | None = None, id: str | None =
     published = meta.get("published")
     if published is not None and (not isinstance(published, str) or day_of(published) is None):
         raise bad_request(f"meta.published {published!r} is not an ISO date")
-    return analyze(text, meta, id=id).to_dict()
+    meta = {k: replace_surrogates(v) if isinstance(v, str) else v for k, v in meta.items()}
+    return replace_surrogates(text), meta, None if id is None else replace_surrogates(id)
+
+
+def analyze_text(
+    analyzer: Analyzer, text: Any, meta: dict[str, Any] | None = None, id: str | None = None
+) -> str:
+    """The Doc of ``output.md`` for a pasted text, as JSON text; nothing is stored. Blocks: run it
+    in a worker thread."""
+    return analyzer.analyze(*analysis_input(text, meta, id))
 
 
 def doc_as_article(doc: dict[str, Any]) -> dict[str, Any]:

@@ -216,6 +216,9 @@ class PostgresStore(SQLStore):
             "INSERT INTO quotes_fts (id, fts) VALUES (?, ?::tsvector)", (quote_id, tsvector(shadow(content)))
         )
 
+    def _unindex_quotes(self, article_id: int) -> None:
+        self._x("DELETE FROM quotes_fts WHERE id IN (SELECT id FROM quotes WHERE article_id = ?)", (article_id,))
+
     def _index_article(self, article_id: int, title: str, text: str) -> None:
         self._x(
             "INSERT INTO articles_fts (id, fts) VALUES (?, ?::tsvector)",

@@ -4,7 +4,8 @@ Writers: ``add_article`` stores one analyzed article in one transaction, dedupli
 canonical URL and content hash, grouped with its near-duplicates; ``add_articles`` is the bulk
 form for loaders (``qala load``), each article still its own transaction, so a loader and any
 number of ingests may write to one PostgreSQL database at once. ``log_input``/``input_done``
-keep the ingest log that makes reruns skip what is done.
+keep the ingest log that makes reruns skip what is done; ``failed_articles``/``replace_analysis``
+let ``qala reanalyze --failed`` redo the analysis of articles a component failed on.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class Store(Protocol):
         reason: str | None = None,
         article_id: int | None = None,
     ) -> None: ...
+    def failed_articles(self, after: int | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]: ...
+    def replace_analysis(self, article_id: int, doc: Doc) -> None: ...
+    def analysis_error_counts(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
     def snapshot(self) -> AbstractContextManager[None]: ...
     def search_quotes(

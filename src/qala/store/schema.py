@@ -171,6 +171,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX ingest_log_outcome ON ingest_log(outcome, reason)",
     ),
+    # 2: what analysis components failed on an article (JSON [{"component", "error"}], NULL when none)
+    (
+        "ALTER TABLE articles ADD COLUMN analysis_errors TEXT",
+        "CREATE INDEX articles_analysis_failed ON articles(id) WHERE analysis_errors IS NOT NULL",
+    ),
 )
 
 VERSION = len(MIGRATIONS)

@@ -91,6 +91,13 @@ def reason(e: BaseException) -> str:
     return str(e) or type(e).__name__
 
 
+def _errors_json(doc: Doc) -> str | None:
+    """``Doc.analysis_errors`` as the ``analysis_errors`` column holds it: JSON, NULL when none."""
+    if not doc.analysis_errors:
+        return None
+    return json.dumps([{"component": c, "error": e} for c, e in doc.analysis_errors], ensure_ascii=False)
+
+
 class SQLStore:
     """The backend-neutral part of a store; subclasses implement the hooks marked below."""
 
@@ -128,6 +135,10 @@ class SQLStore:
         raise NotImplementedError
 
     def _index_article(self, article_id: int, title: str, text: str) -> None:
+        raise NotImplementedError
+
+    def _unindex_quotes(self, article_id: int) -> None:
+        """Remove the article's statements from the full-text index (before they are deleted)."""
         raise NotImplementedError
 
     def snapshot(self) -> AbstractContextManager[None]:
@@ -268,8 +279,8 @@ class SQLStore:
         article_id = self._insert_id(
             """INSERT INTO articles (ext_id, url, canonical_url, title, source_id, published, day, language,
                  text, content_hash, raw_hash, input, minhash, dup_group, similarity, first_seen, n_quotes,
-                 n_mentions)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                 n_mentions, analysis_errors)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 rec.id,
                 rec.url,
@@ -289,6 +300,7 @@ class SQLStore:
                 stamp,
                 len(doc.quotes),
                 sum(len(e.mentions) for e in doc.entities),
+                _errors_json(doc),
             ),
         )
         if new_group:
@@ -298,8 +310,13 @@ class SQLStore:
             [(band, k, article_id) for band, k in bands],
         )
         self._index_article(article_id, rec.title or "", rec.text)
+        self._insert_layers(article_id, doc, day_of(rec.published))
+        return "new", article_id
+
+    def _insert_layers(self, article_id: int, doc: Doc, published_day: str | None) -> None:
+        """The rows of an article's analysis: entities and mentions, statements, dates, links."""
         entity_ids = self._insert_entities(article_id, doc)
-        self._insert_quotes(article_id, doc, entity_ids, day_of(rec.published))
+        self._insert_quotes(article_id, doc, entity_ids, published_day)
         self._xmany(
             'INSERT INTO dates (article_id, seq, start, "end", text, value) VALUES (?, ?, ?, ?, ?, ?)',
             [(article_id, i, d.start, d.end, d.text, d.value) for i, d in enumerate(doc.dates)],
@@ -308,7 +325,56 @@ class SQLStore:
             'INSERT INTO links (article_id, seq, start, "end", url, kind, video_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
             [(article_id, i, x.start, x.end, x.url, x.kind, x.video_id) for i, x in enumerate(doc.links)],
         )
-        return "new", article_id
+
+    # -- analysis errors and reanalysis ---------------------------------------------------
+
+    def failed_articles(self, after: int | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """Articles some analysis component failed on, by id: what ``analyze`` needs, and the errors."""
+
+        def page(last: int | None, n: int) -> list[Any]:
+            return self._all(
+                """SELECT a.id, a.ext_id, a.text, a.title, a.url, src.name AS outlet, a.published,
+                          a.analysis_errors
+                   FROM articles a LEFT JOIN sources src ON src.id = a.source_id
+                   WHERE a.analysis_errors IS NOT NULL AND a.id > ? ORDER BY a.id LIMIT ?""",
+                (last or 0, n),
+            )
+
+        for row in self._pages(page, after, limit):
+            yield row | {"analysis_errors": json.loads(row["analysis_errors"])}
+
+    def replace_analysis(self, article_id: int, doc: Doc) -> None:
+        """Replace a stored article's analysis with ``doc`` (its text unchanged), in one transaction:
+        what ``qala reanalyze`` does after an upgrade. ``StoreError`` names the article."""
+        name = f"article {article_id}"
+
+        def work() -> tuple[str, int]:
+            row = self._one("SELECT text, published FROM articles WHERE id = ?", (article_id,))
+            if row is None:
+                raise ValueError("no such article")
+            if row["text"] != doc.text:
+                raise ValueError("the analyzed text is not the article's text")
+            self._unindex_quotes(article_id)
+            for table in ("quotes", "mentions", "article_entities", "dates", "links"):
+                self._x(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+            self._insert_layers(article_id, doc, day_of(row["published"]))
+            self._x(
+                "UPDATE articles SET n_quotes = ?, n_mentions = ?, analysis_errors = ? WHERE id = ?",
+                (len(doc.quotes), sum(len(e.mentions) for e in doc.entities), _errors_json(doc), article_id),
+            )
+            return "reanalyzed", article_id
+
+        self._write_transaction(name, work)
+
+    def analysis_error_counts(self) -> dict[str, Any]:
+        """How many articles have analysis errors, and how many per failing component."""
+        by_component: dict[str, int] = {}
+        articles = 0
+        for row in self._x("SELECT analysis_errors FROM articles WHERE analysis_errors IS NOT NULL"):
+            articles += 1
+            for component in {e["component"] for e in json.loads(row[0])}:
+                by_component[component] = by_component.get(component, 0) + 1
+        return {"articles": articles, "by_component": dict(sorted(by_component.items()))}
 
     def _source_id(self, outlet: str | None) -> int | None:
         if not outlet or not outlet.strip():
@@ -733,6 +799,8 @@ class SQLStore:
         if row is None:
             return None
         art = dict(row)
+        errors = self._one("SELECT analysis_errors FROM articles WHERE id = ?", (article_id,))[0]
+        art["analysis_errors"] = json.loads(errors) if errors else []
         art["quotes"] = [
             dict(r)
             for r in self._x(
@@ -806,6 +874,7 @@ class SQLStore:
                 """SELECT COUNT(*), COALESCE(SUM(n), 0) FROM
                      (SELECT COUNT(*) AS n FROM articles GROUP BY dup_group HAVING COUNT(*) > 1) sizes"""
             )
+            analysis = self.analysis_error_counts()
         return {
             "database": self.name,
             "tables": tables,
@@ -813,6 +882,7 @@ class SQLStore:
             "failures": reasons,
             "near_duplicate_groups": grouped[0],
             "articles_in_near_duplicate_groups": grouped[1],
+            "analysis_errors": analysis,
         }
 
     # -- reading: one speaker, one group (the server's pages) ------------------------------

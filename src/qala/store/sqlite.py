@@ -145,6 +145,14 @@ class SQLiteStore(SQLStore):
     def _index_quote(self, quote_id: int, content: str) -> None:
         self._x("INSERT INTO quotes_fts (rowid, content) VALUES (?, ?)", (quote_id, shadow(content)))
 
+    def _unindex_quotes(self, article_id: int) -> None:
+        # a contentless FTS5 table forgets a row by being told the text it indexed
+        for quote_id, content in self._all("SELECT id, content FROM quotes WHERE article_id = ?", (article_id,)):
+            self._x(
+                "INSERT INTO quotes_fts (quotes_fts, rowid, content) VALUES ('delete', ?, ?)",
+                (quote_id, shadow(content)),
+            )
+
     def _index_article(self, article_id: int, title: str, text: str) -> None:
         self._x(
             "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
