@@ -20,7 +20,7 @@ def _failing(name: str, exc: BaseException, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(
         pipeline,
         "COMPONENTS",
-        tuple(pipeline.Component(c.name, c.requires, boom, c.option) if c.name == name else c
+        tuple(pipeline.Component(c.name, c.requires, boom, c.option, c.adds, c.uses) if c.name == name else c
               for c in pipeline.COMPONENTS),
     )
 
@@ -85,8 +85,8 @@ def test_pipeline_failing_segmentation_skips_what_needs_it(monkeypatch: pytest.M
     _failing("segment", RecursionError("maximum recursion depth exceeded"), monkeypatch)
     doc = analyze(TEXT)
     assert doc.sentences == [] and doc.tokens == [] and doc.entities == [] and doc.quotes == []
-    assert [c for c, _ in doc.analysis_errors] == ["segment", "entities", "quotes", "speakers", "dates"]
-    assert doc.analysis_errors[1] == ("entities", "skipped: segment failed")
+    assert [c for c, _ in doc.analysis_errors] == ["segment", "words", "entities", "quotes", "speakers", "dates"]
+    assert doc.analysis_errors[2] == ("entities", "skipped: words failed")
     assert [x.url for x in doc.links] == ["https://youtu.be/JMe5eRIXW7g"]  # links need no segmentation
 
 

@@ -23,11 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
-from importlib.resources import files
 
 from babel.dates import get_day_names, get_month_names
 from hijridate import Hijri
 
+from qala.nlp import langdata
 from qala.nlp.doc import DateSpan, Doc, Quote
 from qala.nlp.normalize import fold, normalize
 
@@ -44,13 +44,7 @@ _CONTEXT_ROLES = frozenset(
 _FUTURE_WEIGHT = 1.5
 
 
-def _lines(name: str) -> list[list[str]]:
-    text = files("qala").joinpath("lang", "ar", name).read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            rows.append([c.strip() for c in line.split("\t")])
-    return rows
+_lines = langdata.rows
 
 
 def _key(form: str) -> str:

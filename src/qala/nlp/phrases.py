@@ -11,17 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from qala.nlp.clitics import bare, definite, strip_conj, strip_preposition
 from qala.nlp.doc import Doc, Token
-from qala.nlp.lexicon import Lexicon, cue_form
+from qala.nlp.lexicon import Lexicon
+from qala.nlp.words import word_of
 
-# second halves of compound first names: «صلاح الدين», «عبد الله», «نور الهدى»
-COMPOUND_SECOND = {"الدين", "الله", "الرحمن", "الاسلام", "الهدي", "العابدين"}
-NAME_LINKS = {"بن", "ابن", "بنت", "ابو", "ابي", "ام", "عبد", "ال", "دي", "دا", "فون", "فان", "ولد", "بو", "ابا"}
 NISBA_ENDINGS = ("ي", "يه", "يون", "يين", "يان", "يتين", "يات", "يا")
 PRONOUN_SUFFIXES = ("ها", "هم", "هما", "ه")
 OPEN_MARKS = '"“”«„('
 CLOSE_MARKS = '"“”»‟)'
-HONORIFICS = {"سماحه", "فضيله", "معالي", "سمو", "صاحب", "نيافه", "غبطه", "حضره"}
 SKIP_PUNCT = {"،", ",", "-", "–", "—"}
 
 
@@ -46,17 +44,6 @@ class NounPhrase:
         return self.name or self.title or ""
 
 
-def definite(norm: str) -> bool:
-    return norm.startswith("ال") and len(norm) > 3
-
-
-def strip_conj(norm: str) -> str:
-    """«وقال» → «قال», «فأكد» → «أكد»: the conjunction clitics."""
-    if len(norm) > 3 and norm[:1] in "وف":
-        return norm[1:]
-    return norm
-
-
 @cache
 def _person_words() -> frozenset[str]:
     """Every word of the person names the NER gazetteer knows («لافروف» of «سيرغي لافروف»)."""
@@ -67,17 +54,12 @@ def _person_words() -> frozenset[str]:
 
 def unglue(tok: Token) -> Token:
     """«للمتحدث» → «المتحدث», «لوزير» → «وزير»: the word without its glued ل/ب."""
-    n = tok.norm
-    if n.startswith("لل") and len(n) > 3:
-        return Token(tok.start, tok.end, tok.text, "ال" + n[2:], tok.sent)
-    if n[:1] in "لب" and len(n) > 3:
-        return Token(tok.start + 1, tok.end, tok.text[1:], n[1:], tok.sent)
-    return tok
-
-
-def bare(norm: str) -> str:
-    """«الرئيس» → «رئيس»: the word without ال."""
-    return norm[2:] if definite(norm) else norm
+    prep, rest = strip_preposition(tok.norm)
+    if not prep:
+        return tok
+    if rest.startswith("ال") and tok.norm.startswith("لل"):
+        return Token(tok.start, tok.end, tok.text, rest, tok.sent)
+    return Token(tok.start + 1, tok.end, tok.text[1:], rest, tok.sent)
 
 
 class PhraseParser:
@@ -87,7 +69,6 @@ class PhraseParser:
         self.doc = doc
         self.toks = doc.tokens
         self.lex = lex
-        self._title_memo: dict[str, bool] = {}
         # entity mentions by the token they start in: NER bounds the names we read
         self.mention_at: dict[int, tuple[int, str]] = {}
         starts = self._index = {t.start: i for i, t in enumerate(doc.tokens)}
@@ -114,57 +95,49 @@ class PhraseParser:
     # -- word classes ----------------------------------------------------------------------
 
     def title_word(self, tok: Token) -> bool:
-        hit = self._title_memo.get(tok.norm)
-        if hit is None:
-            hit = self._title_memo[tok.norm] = self._is_title(tok.norm)
-        return hit
-
-    def _is_title(self, n: str) -> bool:
-        b = bare(n)
-        if b in self.lex.titles or b in self.lex.groups:
-            return True
-        for suf in ("ان", "ين", "ون"):  # «مسؤولان», «مسؤولين», «المتحدثون»
-            if b.endswith(suf) and b[: -len(suf)] in self.lex.titles:
-                return True
-        return self._is_possessed_title(n)
+        """«الرئيس», «مسؤولون», «سماحته»: a title or group noun with no clitic before it."""
+        w = word_of(tok)
+        return (not w.conj and not w.prep and ("title" in w.classes or "group" in w.classes)) \
+            or "possessed_title" in w.classes
 
     def possessed_title(self, tok: Token) -> bool:
         """«ومتحدثها», «سماحته»: a title with a possessive pronoun, definite by it."""
-        return self._is_possessed_title(tok.norm)
-
-    def _is_possessed_title(self, n: str) -> bool:
-        for suf in PRONOUN_SUFFIXES:
-            if n.endswith(suf) and len(n) > len(suf) + 2:
-                stem = bare(strip_conj(n)[: -len(suf)])
-                if stem in self.lex.titles or (stem.endswith("ت") and stem[:-1] + "ه" in self.lex.titles):
-                    return True
-        return False
+        return "possessed_title" in word_of(tok).classes
 
     def body_word(self, tok: Token) -> bool:
-        b = bare(tok.norm)
-        return b in self.lex.bodies or b in self.lex.place_heads
+        w = word_of(tok)
+        return not w.conj and not w.prep and ("body" in w.classes or "place" in w.classes)
 
     def place_word(self, tok: Token) -> bool:
         """«منطقة», «مدينة»: heads of place names; a place does not speak."""
-        return bare(strip_conj(tok.norm)) in self.lex.place_heads
+        w = word_of(tok)
+        return not w.prep and "place" in w.classes
 
     def function_word(self, tok: Token) -> bool:
-        n = tok.norm
-        if n == "علي" and tok.text.endswith("ي"):
+        if tok.norm == "علي" and tok.text.endswith("ي"):
             return False  # the name علي, not the preposition على (both fold to علي)
-        return n in self.lex.function_words or strip_conj(n) in self.lex.function_words
+        return "function" in word_of(tok).classes
+
+    @staticmethod
+    def _word_is(tok: Token, cls: str) -> bool:
+        """``tok`` is a word of class ``cls`` as written, with no clitic before it."""
+        w = word_of(tok)
+        return cls in w.classes and not w.conj and not w.prep
+
+    def name_link(self, tok: Token) -> bool:
+        """«بن», «أبو», «عبد»: a word that joins the parts of a name."""
+        return self._word_is(tok, "name_link")
 
     def is_word(self, tok: Token) -> bool:
         return tok.text[:1].isalnum()
 
     def is_cue(self, tok: Token) -> bool:
-        return cue_form(tok.norm, self.lex, tok.text) is not None
+        return word_of(tok).cue is not None
 
     def glued_preposition(self, tok: Token) -> bool:
         """«لسوق», «للصحفيين», «بالقول»: a preposition written onto the next word."""
-        n = tok.norm
-        return len(n) > 3 and n[0] in "لب" and (n[1:3] == "ال" or n[1] == "ل" or bare(n[1:]) in self.lex.bodies
-                                                 or bare(n[1:]) in self.lex.titles)
+        w = word_of(tok)
+        return w.prep in ("ل", "ب") and (w.definite or "body" in w.classes or "title" in w.classes)
 
     def hard_stop(self, tok: Token) -> bool:
         n = tok.norm
@@ -311,7 +284,7 @@ class PhraseParser:
         nxt = k + 1
         while nxt < j and toks[nxt].text == "_":
             nxt += 1
-        first_name = nxt < j and toks[nxt].norm in NAME_LINKS  # «سلطان بن سحيم»: a name, not the title
+        first_name = nxt < j and self.name_link(toks[nxt])  # «سلطان بن سحيم»: a name, not the title
         if (self.title_word(head) or self.body_word(head)) and not first_name:
             kind = "body" if self.body_word(head) and not self.title_word(head) else "person"
             title_toks.append(head)
@@ -363,9 +336,9 @@ class PhraseParser:
                     name_toks.append(head if k == start else toks[k])
                     k += 1
                 # NER often stops early: «عبدالعزيز بن عبدالله آل [الشيخ]», «مارسيلو [بييلسا]»
-                if k < j and name_toks and name_toks[-1].norm in NAME_LINKS and self.is_word(toks[k]):
+                if k < j and name_toks and self.name_link(name_toks[-1]) and self.is_word(toks[k]):
                     bound = (toks[k].end, "PER")
-                elif k + 1 < j and toks[k].norm in NAME_LINKS and self.is_word(toks[k + 1]):
+                elif k + 1 < j and self.name_link(toks[k]) and self.is_word(toks[k + 1]):
                     bound = (toks[k + 1].end, "PER")
                 elif k + 1 < j and toks[k].text in ("#", "_") and self.is_word(toks[k + 1]):
                     k += 1  # «سيرغي #لافروف»: the hashtag spelling goes on with the name
@@ -389,9 +362,9 @@ class PhraseParser:
             if name_toks and self.mention_end(k) is not None and self.mention_end(k)[1] != "PER":
                 break  # «بوتين موسكو»: another entity starts
             if (name_toks and kind == "person" and not definite(n) and not definite(name_toks[0].norm)
-                    and name_toks[-1].norm not in NAME_LINKS and n not in NAME_LINKS and self.common_word(t)):
+                    and not self.name_link(name_toks[-1]) and not self.name_link(t) and self.common_word(t)):
                 break  # «ونفى نتنياهو ارتكاب ...»: the object, not the name
-            if name_toks and name_toks[-1].norm in NAME_LINKS and self.is_word(t):
+            if name_toks and self.name_link(name_toks[-1]) and self.is_word(t):
                 name_toks.append(t)  # «آل الشيخ», «بن عبدالله»
                 k += 1
                 continue
@@ -402,13 +375,13 @@ class PhraseParser:
             if self.title_word(t) and (name_toks or not title_toks) and not (first_name and not name_toks):
                 nxt = toks[k + 1] if k + 1 < len(toks) else None
                 ends = nxt is None or not self.is_word(nxt) or self.hard_stop(nxt)
-                surname = (len(name_toks) == 1 and definite(n)) or (len(name_toks) > 1 and name_toks[-2].norm in NAME_LINKS)
+                surname = (len(name_toks) == 1 and definite(n)) or (len(name_toks) > 1 and self.name_link(name_toks[-2]))
                 if not (surname and ends):
                     break  # «خالد الزيلعي لاعب التعاون»: an apposed title, not part of the name
             if name_toks and self.body_word(t):
                 break
             if name_toks and definite(name_toks[-1].norm) and not definite(n) \
-                    and not (len(name_toks) >= 2 and name_toks[-1].norm in COMPOUND_SECOND):
+                    and not (len(name_toks) >= 2 and self._word_is(name_toks[-1], "compound_second")):
                 if not title_toks and all(definite(x.norm) for x in name_toks) and self._name_start(t) \
                         and k + 1 < j and self._name_start(toks[k + 1]):
                     # «المهاجم الفرنسي أنطوان غريزمان»: a title we do not list, then the name
@@ -421,7 +394,7 @@ class PhraseParser:
                 break  # «مسؤول فلسطيني»: an adjective of an unnamed source, not a name
             name_toks.append(t)
             k += 1
-        while name_toks and name_toks[-1].norm in NAME_LINKS:
+        while name_toks and self.name_link(name_toks[-1]):
             name_toks.pop()
             k -= 1
         if title_toks and name_toks:
@@ -466,7 +439,7 @@ class PhraseParser:
         title = text[title_toks[0].start:title_toks[-1].end] if title_toks else None
         name = text[name_toks[0].start:name_toks[-1].end] if name_toks else None
         gender_tok = head_tok
-        if len(title_toks) > 1 and bare(head_tok.norm) in HONORIFICS:
+        if len(title_toks) > 1 and self._word_is(head_tok, "honorific"):
             gender_tok = title_toks[1]  # «سماحة المفتي»: the honorific is feminine, the man is not
         gender, number = self._agreement(gender_tok, kind)
         title_key = " ".join(bare(t.norm[1:] if t.norm.startswith("وال") else t.norm) for t in title_toks) or None
