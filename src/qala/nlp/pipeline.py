@@ -42,6 +42,9 @@ class _Run:
     candidates: list[Candidate] | None = None
 
 
+Run = _Run  # what a component's work receives: ``run.doc`` to read and fill
+
+
 def _segment(run: _Run) -> None:
     sentences = split_sentences(run.doc.text)
     run.doc.tokens = tokenize(run.doc.text, sentences)
