@@ -24,7 +24,7 @@ def definite(norm: str) -> bool:
 
 def bare(norm: str) -> str:
     """«الرئيس» → «رئيس»: the word without ال."""
-    return norm[2:] if definite(norm) else norm
+    return norm[2:] if norm.startswith("ال") and len(norm) - 2 >= MIN_AFTER_ARTICLE else norm  # hot: inlined
 
 
 def strip_conj(norm: str) -> str:
