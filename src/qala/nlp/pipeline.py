@@ -19,6 +19,7 @@ from qala.nlp.links import find_links
 from qala.nlp.quotes import Candidate, find_statements
 from qala.nlp.segment import split_sentences, tokenize
 from qala.nlp.speakers import attribute, unattributed
+from qala.nlp.statement_model import StatementModel, shipped_model
 
 MAX_ERROR_CHARS = 300  # an error message is a hint for a bug report, not a dump of the text
 
@@ -31,6 +32,17 @@ class Options:
     quotes: bool = True
     dates: bool = True
     links: bool = True
+    # Statements: the shipped statement model decides (read lazily), or another trained
+    # ``StatementModel`` (cross-validation), or with ``learned_statements=False`` the rules alone.
+    learned_statements: bool = True
+    statement_model: StatementModel | None = None
+
+
+def statement_model(options: Options) -> StatementModel | None:
+    """The statement model these options ask for, if any."""
+    if not options.learned_statements:
+        return None
+    return options.statement_model or shipped_model()
 
 
 @dataclass(slots=True)
@@ -39,6 +51,7 @@ class _Run:
 
     doc: Doc
     candidates: list[Candidate] | None = None
+    options: Options = Options()
 
 
 def _segment(run: _Run) -> None:
@@ -52,7 +65,7 @@ def _entities(run: _Run) -> None:
 
 
 def _quotes(run: _Run) -> None:
-    run.candidates = find_statements(run.doc)
+    run.candidates = find_statements(run.doc, statement_model(run.options))
     run.doc.quotes = unattributed(run.doc, run.candidates)
 
 
@@ -110,7 +123,7 @@ def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = N
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     options = options or Options()
-    run = _Run(Doc(text=text, id=id, meta=dict(meta or {})))
+    run = _Run(Doc(text=text, id=id, meta=dict(meta or {})), options=options)
     failed: set[str] = set()
     for component in COMPONENTS:
         if component.option is not None and not getattr(options, component.option):
