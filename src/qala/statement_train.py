@@ -20,10 +20,10 @@ from typing import Any
 
 from qala.corpus.standoff import Annotated
 from qala.evaluation import _reaches_match, scoring_tokens, token_f1
-from qala.nlp.statement_model import StatementModel, end_options, features
+from qala.nlp.statement_model import StatementModel, all_features, end_options
 
 SEED = 17
-C_KEEP = 0.5  # inverse L2 strength of the keep/drop model
+C_KEEP = 0.15  # inverse L2 strength of the keep/drop model
 C_END = 0.5
 THRESHOLD = 0.5
 
@@ -54,17 +54,21 @@ def doc_examples(d: Annotated) -> DocExamples:
 
     f = _finder(d)
     text = d.article.text
-    gold = [(scoring_tokens(text[s["content"][0]:s["content"][1]]), bool(s["optional"])) for s in d.statements]
+    gold = [(scoring_tokens(text[s["content"][0]:s["content"][1]]), bool(s["optional"]), s["content"])
+            for s in d.statements]
     out = DocExamples()
-    for c in _candidates(f):
+    cands = _candidates(f)
+    for c, feats in zip(cands, all_features(f, cands), strict=True):
         toks = scoring_tokens(text[c.content[0]:c.content[1]])
-        required = any(_reaches_match(toks, g) for g, opt in gold if not opt)
-        optional = any(_reaches_match(toks, g) for g, opt in gold if opt)
+        # a cue inside the gold content it matches is part of that speech, not its frame
+        hits = [opt for g, opt, span in gold if _reaches_match(toks, g) and not span[0] <= c.cue[0] < span[1]]
+        required = False in hits
+        optional = True in hits
         if required or not optional:
-            out.keep.append((features(f, c), int(required)))
+            out.keep.append((feats, int(required)))
         if c.span_tok is None:
             continue
-        best_gold = max((g for g, _ in gold), key=lambda g: token_f1(toks, g), default=None)
+        best_gold = max((g for g, _, _ in gold), key=lambda g: token_f1(toks, g), default=None)
         if best_gold is None or token_f1(toks, best_gold) < 0.3:
             continue
         options = end_options(f, c)

@@ -127,8 +127,46 @@ def _context_features(f: _Finder, c: Candidate, out: dict[str, float]) -> None:
     out[f"in_quote={f.inside_quote(tok.start)}"] = 1.0
 
 
+def _word_class(f: _Finder, k: int) -> str:
+    """A coarse lexicon class of token ``k``: what kind of word opens or follows a clause."""
+    if k >= len(f.toks):
+        return "end"
+    t = f.toks[k]
+    n, bare = t.norm, strip_conj(t.norm)
+    if not t.text[:1].isalnum():
+        return "quote" if k in f.by_open else "punct"
+    if t.text[:1].isdigit():
+        return "number"
+    if n in f.lex.complementizers or bare in f.lex.complementizers:
+        return "comp"
+    if bare in negations():
+        return "negation"
+    if n in f.lex.function_words or bare in f.lex.function_words:
+        return "function"
+    if bare in f.lex.time_words:
+        return "time"
+    if f.cue_vetoes(k)[0] is not None:
+        return "cue"
+    if f.parser.mention_end(k) is not None:
+        return "ner_" + f.parser.mention_end(k)[1]
+    if f.parser.title_word(t):
+        return "title"
+    if bare.startswith("ال"):
+        return "definite"
+    if bare[:1] in "بل" and bare[1:3] == "ال":
+        return "prep_definite"
+    return "word"
+
+
 def _content_features(f: _Finder, c: Candidate, out: dict[str, float]) -> None:
     s, e = c.content
+    if c.span_tok is not None:
+        first = _word_class(f, c.span_tok[0])
+        out[f"content_first={first}"] = 1.0
+        out[f"content_first={first}|stop={c.stop}"] = 1.0
+    after = _word_class(f, c.cue_tok + 1)
+    out[f"after_cue={after}"] = 1.0
+    out[f"after_cue={after}|stop={c.stop}"] = 1.0
     words = len(f.doc.text[s:e].split())
     out["content_words=" + _bucket(words)] = 1.0
     out["log_words"] = math.log1p(words)
@@ -147,9 +185,14 @@ def _content_features(f: _Finder, c: Candidate, out: dict[str, float]) -> None:
         out[f"comma_between={any(t.text in CLAUSE_PUNCT for t in between)}"] = 1.0
 
 
-def features(f: _Finder, c: Candidate) -> dict[str, float]:
-    """The decision features of one candidate: lexicon classes, shapes and counts only."""
-    out: dict[str, float] = {f"shape={c.shape}": 1.0, f"stop={c.stop}": 1.0, f"shape={c.shape}|stop={c.stop}": 1.0}
+def features(f: _Finder, c: Candidate, inside: tuple[bool, bool] = (False, False)) -> dict[str, float]:
+    """The decision features of one candidate: lexicon classes, shapes and counts only.
+
+    ``inside``: whether its cue lies in the content of a candidate the rules keep, and of any
+    candidate (a cue inside reported speech is part of it)."""
+    out: dict[str, float] = {f"inside_clean={inside[0]}": 1.0, f"inside_any={inside[1]}": 1.0,
+                             f"inside_clean={inside[0]}|vetoed={bool(c.vetoes)}": 1.0,
+                             f"shape={c.shape}": 1.0, f"stop={c.stop}": 1.0, f"shape={c.shape}|stop={c.stop}": 1.0}
     for v in sorted(c.vetoes):
         out[f"veto={v}"] = 1.0
         out[f"veto={v}|stop={c.stop}"] = 1.0
@@ -160,6 +203,19 @@ def features(f: _Finder, c: Candidate) -> dict[str, float]:
     _context_features(f, c, out)
     _content_features(f, c, out)
     return out
+
+
+def insides(cands: list[Candidate]) -> list[tuple[bool, bool]]:
+    """For each candidate: is its cue inside a rule-kept candidate's content, inside any one's."""
+    from qala.nlp.quotes import _covered
+
+    clean = _covered([c.content for c in cands if not c.vetoes])
+    every = _covered([c.content for c in cands])
+    return [(clean(c.cue[0]), every(c.cue[0])) for c in cands]
+
+
+def all_features(f: _Finder, cands: list[Candidate]) -> list[dict[str, float]]:
+    return [features(f, c, ins) for c, ins in zip(cands, insides(cands), strict=True)]
 
 
 # -- content ends --------------------------------------------------------------------------------
@@ -255,8 +311,8 @@ class StatementModel:
     def decide(self, f: _Finder, cands: list[Candidate]) -> list[Candidate]:
         """The candidates kept, with the model's probability as confidence and the chosen end."""
         kept = []
-        for c in cands:
-            p = self.prob(features(f, c))
+        for c, feats in zip(cands, all_features(f, cands), strict=True):
+            p = self.prob(feats)
             if p < self.threshold:
                 continue
             c = replace(c, confidence=round(p, 3))
