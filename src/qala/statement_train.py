@@ -20,12 +20,14 @@ from typing import Any
 
 from qala.corpus.standoff import Annotated
 from qala.evaluation import _reaches_match, scoring_tokens, token_f1
-from qala.nlp.statement_model import StatementModel, all_features, end_options
+from qala.nlp.statement_model import HARD_VETOES, StatementModel, all_features, end_options
 
 SEED = 17
 C_KEEP = 0.15  # inverse L2 strength of the keep/drop model
 C_END = 0.5
 THRESHOLD = 0.5
+CLEAN_THRESHOLD = 0.35  # the rules' own candidates need less evidence to stay
+USE_ENDS = False  # the end scorer did not beat the rules' ends on the cross-validated row
 
 Example = tuple[dict[str, float], int]
 
@@ -54,16 +56,20 @@ def doc_examples(d: Annotated) -> DocExamples:
 
     f = _finder(d)
     text = d.article.text
-    gold = [(scoring_tokens(text[s["content"][0]:s["content"][1]]), bool(s["optional"]), s["content"])
-            for s in d.statements]
+    gold = [
+        (scoring_tokens(text[s["content"][0] : s["content"][1]]), bool(s["optional"]), s["content"])
+        for s in d.statements
+    ]
     out = DocExamples()
     cands = _candidates(f)
     for c, feats in zip(cands, all_features(f, cands), strict=True):
-        toks = scoring_tokens(text[c.content[0]:c.content[1]])
+        toks = scoring_tokens(text[c.content[0] : c.content[1]])
         # a cue inside the gold content it matches is part of that speech, not its frame
         hits = [opt for g, opt, span in gold if _reaches_match(toks, g) and not span[0] <= c.cue[0] < span[1]]
         required = False in hits
         optional = True in hits
+        if c.vetoes & HARD_VETOES:
+            continue  # the model never decides these
         if required or not optional:
             out.keep.append((feats, int(required)))
         if c.span_tok is None:
@@ -72,10 +78,14 @@ def doc_examples(d: Annotated) -> DocExamples:
         if best_gold is None or token_f1(toks, best_gold) < 0.3:
             continue
         options = end_options(f, c)
-        scores = [token_f1(scoring_tokens(text[c.content[0]:f.toks[j - 1].end]), best_gold) for j, _ in options]
+        scores = [
+            token_f1(scoring_tokens(text[c.content[0] : f.toks[j - 1].end]), best_gold) for j, _ in options
+        ]
         top = max(scores)
         if len(options) > 1 and top > min(scores):
-            out.ends.append([(feats, int(sc >= top - 1e-9)) for (_, feats), sc in zip(options, scores, strict=True)])
+            out.ends.append(
+                [(feats, int(sc >= top - 1e-9)) for (_, feats), sc in zip(options, scores, strict=True)]
+            )
     return out
 
 
@@ -83,7 +93,11 @@ def data_hash(docs: Sequence[Annotated]) -> str:
     """SHA-256 over the articles' ids, text hashes and statements: what the model learned from."""
     h = hashlib.sha256()
     for d in sorted(docs, key=lambda d: d.id):
-        h.update(json.dumps([d.id, d.record.get("sha256"), d.statements], sort_keys=True, ensure_ascii=False).encode())
+        h.update(
+            json.dumps(
+                [d.id, d.record.get("sha256"), d.statements], sort_keys=True, ensure_ascii=False
+            ).encode()
+        )
     return h.hexdigest()
 
 
@@ -98,8 +112,11 @@ def _fit(rows: list[Example], c: float) -> tuple[dict[str, float], float]:
         return {}, 0.0
     lr = LogisticRegression(C=c, max_iter=2000, solver="liblinear", random_state=SEED)
     lr.fit(x, y)
-    weights = {name: round(float(w), 5) for name, w in zip(vec.get_feature_names_out(), lr.coef_[0], strict=True)
-               if abs(w) >= 1e-5}
+    weights = {
+        name: round(float(w), 5)
+        for name, w in zip(vec.get_feature_names_out(), lr.coef_[0], strict=True)
+        if abs(w) >= 1e-5
+    }
     return weights, round(float(lr.intercept_[0]), 5)
 
 
@@ -125,7 +142,7 @@ def train(docs: Sequence[Annotated], cache: dict[str, DocExamples] | None = None
         "c_keep": C_KEEP,
         "c_end": C_END,
     }
-    return StatementModel(weights, bias, THRESHOLD, end_weights, end_bias, meta)
+    return StatementModel(weights, bias, THRESHOLD, CLEAN_THRESHOLD, USE_ENDS, end_weights, end_bias, meta)
 
 
 class StatementTrainer:

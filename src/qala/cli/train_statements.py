@@ -39,7 +39,9 @@ def train_statements(
         typer.echo(f"qala train-statements: error: {e}", err=True)
         raise typer.Exit(2) from None
     if not docs:
-        typer.echo(f"qala train-statements: error: {corpus}: no annotated articles of the train split", err=True)
+        typer.echo(
+            f"qala train-statements: error: {corpus}: no annotated articles of the train split", err=True
+        )
         raise typer.Exit(2)
     model = train(docs)
     output.parent.mkdir(parents=True, exist_ok=True)

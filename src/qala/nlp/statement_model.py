@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 MODEL_FILE = "statements.json"
 CLAUSE_PUNCT = {"،", ",", "؛", ";"}
 CLOSE_MARKS = {"»", "”", '"', "’"}
+# Objections the model may not overrule: on the corpus they rarely mark speech, and each pins a
+# construction of the case table (a temporal or relative clause, «على أن», نقل without عن, a
+# quotation after a weak verb with no source).
+HARD_VETOES = frozenset({"blocked_before", "prep_comp", "no_source", "quote_weak"})
 MORE_SENTENCES = 3  # a clause content may run on over at most this many further sentences
 
 
@@ -81,14 +85,20 @@ def _subject_features(f: _Finder, c: Candidate, out: dict[str, float]) -> None:
     out[f"np_title={'yes' if np.title else 'no'}"] = 1.0
     out[f"np_name={'yes' if np.name else 'no'}"] = 1.0
     out[f"np_definite={np.definite}"] = 1.0
-    out["np_words=" + _bucket(len(f.doc.text[np.start:np.end].split()), (1, 2, 3, 5, 8))] = 1.0
+    out["np_words=" + _bucket(len(f.doc.text[np.start : np.end].split()), (1, 2, 3, 5, 8))] = 1.0
     if c.form is not None:
         agree_g = "?" if "?" in (np.gender, c.form.gender) else str(np.gender == c.form.gender)
         out[f"agree_gender={agree_g}"] = 1.0
         out[f"agree_number={np.number == c.form.number or c.form.number == 'du' and np.number == 'pl'}"] = 1.0
     first = bisect_right(f.tok_starts, np.start) - 1
-    ent = next((f.parser.mention_end(m)[1] for m in range(max(first, 0), np.tok_end)
-                if f.parser.mention_end(m) is not None), None)
+    ent = next(
+        (
+            f.parser.mention_end(m)[1]
+            for m in range(max(first, 0), np.tok_end)
+            if f.parser.mention_end(m) is not None
+        ),
+        None,
+    )
     out[f"np_ner={ent or 'none'}"] = 1.0
 
 
@@ -116,13 +126,16 @@ def _context_features(f: _Finder, c: Candidate, out: dict[str, float]) -> None:
     out[f"cue_conj={tok.norm[:1] in 'وف' and tok.norm not in f.lex.cues}"] = 1.0
     text = f.doc.text
     before = f.doc.sentences[c.sent - 1].end if c.sent > 0 else 0
-    gap = text[before:sent.start]
+    gap = text[before : sent.start]
     out[f"para_start={c.sent == 0 or chr(10) in gap}"] = 1.0
     out["sent_index=" + _bucket(c.sent, (0, 1, 2, 4, 8))] = 1.0
-    out[f"question={'؟' in text[sent.start:sent.end] or '?' in text[sent.start:sent.end]}"] = 1.0
+    out[f"question={'؟' in text[sent.start : sent.end] or '?' in text[sent.start : sent.end]}"] = 1.0
     line_start = text.rfind("\n", 0, sent.start) + 1
     line_end = text.find("\n", sent.end)
-    alone = not text[line_start:sent.start].strip() and not text[sent.end:line_end if line_end >= 0 else len(text)].strip()
+    alone = (
+        not text[line_start : sent.start].strip()
+        and not text[sent.end : line_end if line_end >= 0 else len(text)].strip()
+    )
     out[f"line_alone={alone}"] = 1.0
     out[f"in_quote={f.inside_quote(tok.start)}"] = 1.0
 
@@ -181,7 +194,7 @@ def _content_features(f: _Finder, c: Candidate, out: dict[str, float]) -> None:
     ends_sentence = end_tok + 1 >= f.sent_tok_end[f.toks[end_tok].sent] - 1
     out[f"ends_sentence={ends_sentence}"] = 1.0
     if c.cue_tok < start_tok:
-        between = f.toks[c.cue_tok + 1:start_tok]
+        between = f.toks[c.cue_tok + 1 : start_tok]
         out[f"comma_between={any(t.text in CLAUSE_PUNCT for t in between)}"] = 1.0
 
 
@@ -190,9 +203,14 @@ def features(f: _Finder, c: Candidate, inside: tuple[bool, bool] = (False, False
 
     ``inside``: whether its cue lies in the content of a candidate the rules keep, and of any
     candidate (a cue inside reported speech is part of it)."""
-    out: dict[str, float] = {f"inside_clean={inside[0]}": 1.0, f"inside_any={inside[1]}": 1.0,
-                             f"inside_clean={inside[0]}|vetoed={bool(c.vetoes)}": 1.0,
-                             f"shape={c.shape}": 1.0, f"stop={c.stop}": 1.0, f"shape={c.shape}|stop={c.stop}": 1.0}
+    out: dict[str, float] = {
+        f"inside_clean={inside[0]}": 1.0,
+        f"inside_any={inside[1]}": 1.0,
+        f"inside_clean={inside[0]}|vetoed={bool(c.vetoes)}": 1.0,
+        f"shape={c.shape}": 1.0,
+        f"stop={c.stop}": 1.0,
+        f"shape={c.shape}|stop={c.stop}": 1.0,
+    }
     for v in sorted(c.vetoes):
         out[f"veto={v}"] = 1.0
         out[f"veto={v}|stop={c.stop}"] = 1.0
@@ -237,7 +255,7 @@ def end_options(f: _Finder, c: Candidate) -> list[tuple[int, dict[str, float]]]:
     text = f.doc.text
     s = sent
     while s + 1 < len(f.doc.sentences) and s - sent < MORE_SENTENCES:
-        if "\n" in text[f.doc.sentences[s].end:f.doc.sentences[s + 1].start]:
+        if "\n" in text[f.doc.sentences[s].end : f.doc.sentences[s + 1].start]:
             break
         s += 1
         add(f.sent_tok_end[s], "next_sentence")
@@ -257,7 +275,9 @@ def end_options(f: _Finder, c: Candidate) -> list[tuple[int, dict[str, float]]]:
     return options
 
 
-def _end_features(f: _Finder, c: Candidate, start: int, rule_end: int, j: int, kinds: set[str]) -> dict[str, float]:
+def _end_features(
+    f: _Finder, c: Candidate, start: int, rule_end: int, j: int, kinds: set[str]
+) -> dict[str, float]:
     out: dict[str, float] = {}
     for k in sorted(kinds):
         out[f"end={k}"] = 1.0
@@ -265,7 +285,9 @@ def _end_features(f: _Finder, c: Candidate, start: int, rule_end: int, j: int, k
     words = f._words_between(start, j, most=200)
     out["end_words=" + _bucket(words)] = 1.0
     delta = j - rule_end
-    out["delta=" + ("0" if delta == 0 else ("+" if delta > 0 else "-") + _bucket(abs(delta), (2, 5, 10, 20)))] = 1.0
+    out[
+        "delta=" + ("0" if delta == 0 else ("+" if delta > 0 else "-") + _bucket(abs(delta), (2, 5, 10, 20)))
+    ] = 1.0
     sents = f.toks[j - 1].sent - f.toks[start].sent
     out["end_sents=" + _bucket(sents, (0, 1, 2))] = 1.0
     opened = sum(1 for q in f.quotes if start <= q.open < j and (q.close is None or q.close >= j))
@@ -293,6 +315,10 @@ class StatementModel:
     weights: dict[str, float]
     bias: float
     threshold: float = 0.5
+    # a candidate the rules raise no objection to is dropped only below this probability
+    clean_threshold: float = 0.5
+    # the content-end scorer is trained and stored, but only used when it beats the rules' ends
+    use_ends: bool = False
     end_weights: dict[str, float] = field(default_factory=dict)
     end_bias: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
@@ -302,7 +328,7 @@ class StatementModel:
 
     def best_end(self, f: _Finder, c: Candidate) -> int | None:
         """The content end the scorer prefers (``None``: keep the rules' end)."""
-        if not self.end_weights or c.span_tok is None:
+        if not self.use_ends or not self.end_weights or c.span_tok is None:
             return None
         options = end_options(f, c)
         best = max(options, key=lambda o: _score(self.end_weights, self.end_bias, o[1]))
@@ -312,8 +338,10 @@ class StatementModel:
         """The candidates kept, with the model's probability as confidence and the chosen end."""
         kept = []
         for c, feats in zip(cands, all_features(f, cands), strict=True):
+            if c.vetoes & HARD_VETOES:
+                continue
             p = self.prob(feats)
-            if p < self.threshold:
+            if p < (self.threshold if c.vetoes else min(self.threshold, self.clean_threshold)):
                 continue
             c = replace(c, confidence=round(p, 3))
             end = self.best_end(f, c)
@@ -328,6 +356,8 @@ class StatementModel:
             "format": "qala-statements/1",
             **self.meta,
             "threshold": self.threshold,
+            "clean_threshold": self.clean_threshold,
+            "use_ends": self.use_ends,
             "bias": self.bias,
             "weights": dict(sorted(self.weights.items())),
             "end_bias": self.end_bias,
@@ -338,8 +368,31 @@ class StatementModel:
     def from_dict(cls, d: dict[str, Any]) -> StatementModel:
         if d.get("format") != "qala-statements/1":
             raise ValueError(f"not a statement model: format {d.get('format')!r}")
-        meta = {k: v for k, v in d.items() if k not in ("format", "threshold", "bias", "weights", "end_bias", "end_weights")}
-        return cls(d["weights"], d["bias"], d["threshold"], d.get("end_weights", {}), d.get("end_bias", 0.0), meta)
+        meta = {
+            k: v
+            for k, v in d.items()
+            if k
+            not in (
+                "format",
+                "threshold",
+                "clean_threshold",
+                "use_ends",
+                "bias",
+                "weights",
+                "end_bias",
+                "end_weights",
+            )
+        }
+        return cls(
+            d["weights"],
+            d["bias"],
+            d["threshold"],
+            d.get("clean_threshold", d["threshold"]),
+            d.get("use_ends", False),
+            d.get("end_weights", {}),
+            d.get("end_bias", 0.0),
+            meta,
+        )
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
