@@ -47,7 +47,7 @@ def _finder(d: Annotated) -> Any:
     a = d.article_dict()
     meta = {"title": a["title"], "url": a["url"], "outlet": a["outlet"], "published": a["date"]}
     doc = analyze(a["text"], meta, id=d.id, options=Options(quotes=False, dates=False, links=False))
-    return _Finder(doc, loose=True)
+    return _Finder(doc, loose=True, hard=HARD_VETOES)
 
 
 def doc_examples(d: Annotated) -> DocExamples:
@@ -68,8 +68,6 @@ def doc_examples(d: Annotated) -> DocExamples:
         hits = [opt for g, opt, span in gold if _reaches_match(toks, g) and not span[0] <= c.cue[0] < span[1]]
         required = False in hits
         optional = True in hits
-        if c.vetoes & HARD_VETOES:
-            continue  # the model never decides these
         if required or not optional:
             out.keep.append((feats, int(required)))
         if c.span_tok is None:

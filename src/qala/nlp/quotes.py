@@ -76,11 +76,13 @@ def is_word(tok: Token) -> bool:
 class _Finder:
     """Holds one document's tokens and quotations while statements are collected."""
 
-    def __init__(self, doc: Doc, loose: bool = False) -> None:
+    def __init__(self, doc: Doc, loose: bool = False, hard: frozenset[str] = frozenset()) -> None:
         self.doc = doc
         # loose: a rule's objection is recorded in ``Candidate.vetoes`` instead of dropping the
-        # candidate, so that a trained model weighs it with the other signals
+        # candidate, so that a trained model weighs it with the other signals; the ``hard`` ones
+        # still drop it at once
         self.loose = loose
+        self.hard = hard
         self.toks = doc.tokens
         self.lex = lexicon()
         self.parser = PhraseParser(doc, self.lex)
@@ -130,8 +132,10 @@ class _Finder:
 
     def cue(self, i: int) -> CueForm | None:
         """The cue at token ``i`` when the rules have no objection to it."""
-        form, vetoes = self.cue_vetoes(i)
-        return None if vetoes else form
+        hit = self._cues[i]
+        if hit is _UNSEEN:
+            hit = self._cues[i] = self._cue_vetoes(i)
+        return None if hit[1] else hit[0]
 
     def cue_vetoes(self, i: int) -> tuple[CueForm | None, frozenset[str]]:
         hit = self._cues[i]
@@ -314,7 +318,7 @@ class _Finder:
     def _veto(self, vetoes: set[str], name: str) -> bool:
         """Record a rule's objection; True when the rules alone decide (drop the candidate now)."""
         vetoes.add(name)
-        return not self.loose
+        return not self.loose or name in self.hard
 
     def _scan(self, cue_end: int, end: int, form: CueForm) -> tuple[int, str | None]:
         """Where the content opens after a cue: the token and what opens it (comp, colon, quote)."""
@@ -622,6 +626,8 @@ class _Finder:
 class Decider(Protocol):
     """A trained statement model (``qala.nlp.statement_model``) as ``find_statements`` uses it."""
 
+    hard_vetoes: frozenset[str]  # objections the model never overrules
+
     def decide(self, finder: _Finder, cands: list[Candidate]) -> list[Candidate]:
         """The candidates kept, each with its probability as ``confidence`` and its content end."""
 
@@ -631,7 +637,7 @@ def find_statements(doc: Doc, model: Decider | None = None) -> list[Candidate]:
 
     With a ``model`` the rules over-generate (their objections become ``vetoes``) and the model
     keeps or drops each candidate; without one the rules decide alone."""
-    f = _Finder(doc, loose=model is not None)
+    f = _Finder(doc, loose=model is not None, hard=model.hard_vetoes if model is not None else frozenset())
     found = _candidates(f)
     if model is not None:
         found = model.decide(f, found)
@@ -648,7 +654,7 @@ def _candidates(f: _Finder) -> list[Candidate]:
     found: list[Candidate] = []
     for i in range(len(f.toks)):
         form, vetoes = f.cue_vetoes(i)
-        if form is not None and (f.loose or not vetoes):
+        if form is not None and (f.loose and not vetoes & f.hard or not vetoes):
             cand = f.from_cue(i, form, set(vetoes))
             if cand is not None:
                 found.append(cand)

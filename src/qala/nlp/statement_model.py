@@ -322,6 +322,7 @@ class StatementModel:
     end_weights: dict[str, float] = field(default_factory=dict)
     end_bias: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
+    hard_vetoes: frozenset[str] = HARD_VETOES
 
     def prob(self, feats: dict[str, float]) -> float:
         return _sigmoid(_score(self.weights, self.bias, feats))
@@ -338,8 +339,6 @@ class StatementModel:
         """The candidates kept, with the model's probability as confidence and the chosen end."""
         kept = []
         for c, feats in zip(cands, all_features(f, cands), strict=True):
-            if c.vetoes & HARD_VETOES:
-                continue
             p = self.prob(feats)
             if p < (self.threshold if c.vetoes else min(self.threshold, self.clean_threshold)):
                 continue
