@@ -19,6 +19,7 @@ from qala.nlp.links import find_links
 from qala.nlp.quotes import Candidate, find_statements
 from qala.nlp.segment import split_sentences, tokenize
 from qala.nlp.speakers import attribute, unattributed
+from qala.nlp.statement_model import StatementModel, shipped_model
 from qala.nlp.words import add_words
 
 MAX_ERROR_CHARS = 300  # an error message is a hint for a bug report, not a dump of the text
@@ -32,6 +33,17 @@ class Options:
     quotes: bool = True
     dates: bool = True
     links: bool = True
+    # Statements: the shipped statement model decides (read lazily), or another trained
+    # ``StatementModel`` (cross-validation), or with ``learned_statements=False`` the rules alone.
+    learned_statements: bool = True
+    statement_model: StatementModel | None = None
+
+
+def statement_model(options: Options) -> StatementModel | None:
+    """The statement model these options ask for, if any."""
+    if not options.learned_statements:
+        return None
+    return options.statement_model or shipped_model()
 
 
 @dataclass(slots=True)
@@ -40,6 +52,7 @@ class _Run:
 
     doc: Doc
     candidates: list[Candidate] | None = None
+    options: Options = Options()
 
 
 Run = _Run  # what a component's work receives: ``run.doc`` to read and fill
@@ -60,7 +73,7 @@ def _entities(run: _Run) -> None:
 
 
 def _quotes(run: _Run) -> None:
-    run.candidates = find_statements(run.doc)
+    run.candidates = find_statements(run.doc, statement_model(run.options))
     run.doc.quotes = unattributed(run.doc, run.candidates)
 
 
@@ -184,7 +197,7 @@ def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = N
         raise TypeError(f"text must be str, not {type(text).__name__}")
     options = options or Options()
     pipe = pipeline or _default()
-    run = _Run(Doc(text=text, id=id, meta=dict(meta or {})))
+    run = _Run(Doc(text=text, id=id, meta=dict(meta or {})), options=options)
     failed: set[str] = set()  # components that raised or were skipped
     for component in pipe.components:
         if component.option is not None and not getattr(options, component.option):
