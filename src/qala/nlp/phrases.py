@@ -67,6 +67,25 @@ class _Parse:
     name: list[Token] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Chain:
+    """A title chain being read: the next token (``k``), the reach (``j``), the words so far,
+    and whether a proper noun may come next («نادي التعاون»: after a body word in construct)."""
+
+    k: int
+    j: int
+    out: list[Token]
+    proper_ok: bool
+
+    def take(self, t: Token, proper_ok: bool | None = None) -> bool:
+        """Add ``t`` to the chain (and say whether a proper noun may follow it)."""
+        self.out.append(t)
+        self.k += 1
+        if proper_ok is not None:
+            self.proper_ok = proper_ok
+        return True
+
+
 @cache
 def _person_words() -> frozenset[str]:
     """Every word of the person names the NER gazetteer knows («لافروف» of «سيرغي لافروف»)."""
@@ -577,82 +596,101 @@ class PhraseParser:
                           p.kind, gender, number, title_key, is_definite)
 
     def _title_chain(self, k: int, j: int, out: list[Token], construct: bool) -> int:
-        """Words that continue a title: «وزير الخارجية التركي», «المتحدث باسم البيت الأبيض»."""
-        toks = self.toks
-        proper_ok = construct  # «نادي التعاون», «لنادي اشبيلية»: a proper noun may follow a body word
-        while k < j:
-            t = toks[k]
-            n = t.norm
-            if t.text == "_" and out and k + 1 < j and self.is_word(toks[k + 1]):
-                k += 1  # «الاتحاد_الأوروبي»: a hashtag spelling of the chain
-                continue
-            mention = self.mention_end(k)
-            if mention is not None and mention[1] in ("ORG", "LOC") and out:
-                # «رئيس كتلة الحرة لحركة مشروع تونس ...»: a body or place NER found stays in the title
-                while k < j and toks[k].start < mention[0]:
-                    out.append(toks[k])
-                    k += 1
-                proper_ok = False
-                continue
-            if t.text == "." and out and len(out[-1].norm) == 1 and k + 1 < j and self.is_word(toks[k + 1]):
-                k += 1  # «د.محمد المومني»: an abbreviated title
-                continue
-            if n[:1] == "و" and len(n) > 4 and (definite(n[1:]) or bare(n[1:]) in self.lex.bodies):
-                n = n[1:]  # «هيئة كبار العلماء وإدارة البحوث العلمية والإفتاء»
-            if not self.is_word(t):
-                if t.text in OPEN_MARKS and out:  # «هيئة "أونيمي" للطوارئ»
-                    m = k + 1
-                    while m < j and toks[m].text not in CLOSE_MARKS and m - k < QUOTED_BODY_REACH:
-                        m += 1
-                    if m < j and toks[m].text in CLOSE_MARKS:
-                        out.extend(x for x in toks[k + 1:m] if self.is_word(x))
-                        k = m + 1
-                        continue
-                break
-            if n in self.lex.title_links and k + 1 < j:
-                out.append(t)
-                k += 1
-                proper_ok = True
-                continue
-            if n in self.lex.complementizers or self.is_cue(t):
-                break
-            if n in self.lex.title_modifiers and (self.title_word(out[-1]) or out[-1].norm in self.lex.title_modifiers):
-                out.append(t)  # «مفتي عام المملكة», «الأمين العام», «الرئيس السابق»
-                k += 1
-                continue
-            if n in self.lex.time_words:
-                break
-            if self.function_word(t):
-                if n == "في" and k + 1 < j and (self.body_word(out[0]) or not self._definite_chain(out)) \
-                        and self.is_word(toks[k + 1]) and not self.hard_stop(toks[k + 1]):
-                    out.extend(toks[k:k + 2])  # «مكتب رعاية الشباب في جدة», «مصادر في الشرطة»
-                    proper_ok = self.body_word(toks[k + 1]) and not definite(toks[k + 1].norm)
-                    k += 2
-                    continue
-                break
-            if definite(n) or self.title_word(t) or self.body_word(t) or bare(n) in self.lex.bodies:
-                out.append(t)
-                # only a body word in construct («نادي», not «الرئاسة») takes a proper noun after it
-                proper_ok = self.body_word(t) and not definite(n)
-                k += 1
-                continue
-            if (self.glued_preposition(t) or (n[:1] == "ل" and len(n) > 3 and definite(out[-1].norm))) \
-                    and not t.text.endswith(PRONOUN_SUFFIXES):  # «الشركة لزبائنها»: an addressee
-                out.append(t)  # «المدير التنفيذي لسوق عكاظ», «الهيئة الوطنية لمكافحة الفساد»
-                proper_ok = not (n[1:3] == "ال" or n[1:2] == "ل")  # «لسوق» takes «عكاظ», «للانتخابات» nothing
-                k += 1
-                continue
-            if n.endswith(self.lex.nisba_endings) and not any(definite(x.norm) for x in out):
-                out.append(t)  # «مصدر أمني يمني»
-                k += 1
-                continue
-            if proper_ok:
-                out.append(t)
-                proper_ok = False
-                k += 1
-                continue
-            break
-        return k
+        """Words that continue a title: «وزير الخارجية التركي», «المتحدث باسم البيت الأبيض».
+
+        ``construct``: the head is in construct («نادي التعاون», «لنادي اشبيلية»), so a proper
+        noun may follow it. Appends to ``out``; returns the token after the chain."""
+        c = _Chain(k, j, out, construct)
+        while c.k < c.j and self._chain_step(c):
+            pass
+        return c.k
+
+    def _chain_step(self, c: _Chain) -> bool:
+        """Take the next token(s) into the chain, or say it ends (False)."""
+        t = self.toks[c.k]
+        if self._chain_spelling(c, t):
+            return True
+        if not self.is_word(t):
+            return self._chain_quoted(c)
+        n = t.norm
+        if n[:1] == "و" and len(n) > 4 and (definite(n[1:]) or bare(n[1:]) in self.lex.bodies):
+            n = n[1:]  # «هيئة كبار العلماء وإدارة البحوث العلمية والإفتاء»
+        return self._chain_word(c, t, n)
+
+    def _chain_spelling(self, c: _Chain, t: Token) -> bool:
+        """Tokens that are how the chain is written, not words of it: «الاتحاد_الأوروبي» (a
+        hashtag), «د.محمد المومني» (an abbreviation); and a body or place NER found stays in the
+        title whole: «رئيس كتلة الحرة لحركة مشروع تونس ...»."""
+        toks, k, j, out = self.toks, c.k, c.j, c.out
+        if t.text == "_" and out and k + 1 < j and self.is_word(toks[k + 1]):
+            c.k += 1
+            return True
+        mention = self.mention_end(k)
+        if mention is not None and mention[1] in ("ORG", "LOC") and out:
+            while c.k < j and toks[c.k].start < mention[0]:
+                out.append(toks[c.k])
+                c.k += 1
+            c.proper_ok = False
+            return True
+        if t.text == "." and out and len(out[-1].norm) == 1 and k + 1 < j and self.is_word(toks[k + 1]):
+            c.k += 1
+            return True
+        return False
+
+    def _chain_quoted(self, c: _Chain) -> bool:
+        """«هيئة "أونيمي" للطوارئ»: a short quoted name inside a title; other marks end it."""
+        toks, k, j = self.toks, c.k, c.j
+        if toks[k].text not in OPEN_MARKS or not c.out:
+            return False
+        m = k + 1
+        while m < j and toks[m].text not in CLOSE_MARKS and m - k < QUOTED_BODY_REACH:
+            m += 1
+        if m < j and toks[m].text in CLOSE_MARKS:
+            c.out.extend(x for x in toks[k + 1:m] if self.is_word(x))
+            c.k = m + 1
+            return True
+        return False
+
+    def _chain_word(self, c: _Chain, t: Token, n: str) -> bool:
+        """A word of the title (``n``: its form without a conjunction on a definite or body
+        word) continues it, or ends it: a complementizer, a cue, a time word, most function words."""
+        lex, out = self.lex, c.out
+        if n in lex.title_links and c.k + 1 < c.j:
+            return c.take(t, proper_ok=True)  # «المتحدث باسم ...»
+        if n in lex.complementizers or self.is_cue(t):
+            return False
+        if n in lex.title_modifiers and (self.title_word(out[-1]) or out[-1].norm in lex.title_modifiers):
+            return c.take(t)  # «مفتي عام المملكة», «الأمين العام», «الرئيس السابق»
+        if n in lex.time_words:
+            return False
+        if self.function_word(t):
+            return self._chain_preposition(c, n)
+        if definite(n) or self.title_word(t) or self.body_word(t) or bare(n) in lex.bodies:
+            # only a body word in construct («نادي», not «الرئاسة») takes a proper noun after it
+            return c.take(t, proper_ok=self.body_word(t) and not definite(n))
+        if (self.glued_preposition(t) or (n[:1] == "ل" and len(n) > 3 and definite(out[-1].norm))) \
+                and not t.text.endswith(PRONOUN_SUFFIXES):  # «الشركة لزبائنها»: an addressee
+            # «المدير التنفيذي لسوق عكاظ», «الهيئة الوطنية لمكافحة الفساد»;
+            # «لسوق» takes «عكاظ», «للانتخابات» nothing
+            return c.take(t, proper_ok=not (n[1:3] == "ال" or n[1:2] == "ل"))
+        if n.endswith(lex.nisba_endings) and not any(definite(x.norm) for x in out):
+            return c.take(t)  # «مصدر أمني يمني»
+        if c.proper_ok:
+            return c.take(t, proper_ok=False)
+        return False
+
+    def _chain_preposition(self, c: _Chain, n: str) -> bool:
+        """«مكتب رعاية الشباب في جدة», «مصادر في الشرطة»: «في» and its noun stay in a body's
+        title or an indefinite one; any other function word ends the chain."""
+        toks, k, j, out = self.toks, c.k, c.j, c.out
+        if n in self.lex.title_prepositions and k + 1 < j \
+                and (self.body_word(out[0]) or not self._definite_chain(out)) \
+                and self.is_word(toks[k + 1]) and not self.hard_stop(toks[k + 1]):
+            out.extend(toks[k:k + 2])
+            c.proper_ok = self.body_word(toks[k + 1]) and not definite(toks[k + 1].norm)
+            c.k += 2
+            return True
+        return False
 
     def plural(self, tok: Token) -> bool:
         b = bare(strip_conj(tok.norm))
