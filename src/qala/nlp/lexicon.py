@@ -48,6 +48,13 @@ class Lexicon:
     name_links: frozenset[str]
     honorifics: frozenset[str]
     compound_seconds: frozenset[str]
+    before_subject: frozenset[str]  # «أيضا», «بدوره»: skipped between a cue and its subject
+    source_prepositions: frozenset[str]  # «في», «على»: carry an unnamed source's description on
+    title_links: frozenset[str]  # «باسم»: joins a title to the body it speaks for
+    title_prepositions: frozenset[str]  # «في»: a body's title goes on through it
+    verb_particles: frozenset[str]  # «قد», «كما»: a verb comes next
+    addressee_prepositions: frozenset[str]  # «لـ»: opens the addressee after a cue
+    nisba_endings: tuple[str, ...]  # «ي», «ية», «يون»: endings of relative adjectives
 
 
 _lines = langdata.lines
@@ -147,6 +154,13 @@ def lexicon() -> Lexicon:
         name_links=_words("name_links.txt"),
         honorifics=_words("honorifics.txt"),
         compound_seconds=_words("compound_names.txt"),
+        before_subject=_words("before_subject.txt"),
+        source_prepositions=_words("source_prepositions.txt"),
+        title_links=_words("title_links.txt"),
+        title_prepositions=_words("title_prepositions.txt"),
+        verb_particles=_words("verb_particles.txt"),
+        addressee_prepositions=_words("addressee_prepositions.txt"),
+        nisba_endings=tuple(fold(ln) for ln in _lines("nisba_endings.txt")),
     )
 
 
