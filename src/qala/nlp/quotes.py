@@ -456,6 +456,9 @@ class _Finder:
         if ("object" not in form.flags and self.toks[c_start].norm in self.lex.function_words
                 and self._veto(vetoes, "adjunct_start")):
             return None  # «قائلا في سلسلة تغريدات»: an adjunct, the speech comes later
+        if (c_start + 1 < end and self.toks[c_start].norm in BLOCK_BEFORE_COMP
+                and self.toks[c_start + 1].norm in self.lex.complementizers and self._veto(vetoes, "time_clause")):
+            return None  # «قال كلمته قبل أن يغادر»: a time clause, not what was said
         c_end = self.clause_end(c_start, sent)
         typed = self.typed_content(c_start, c_end)
         if typed is None:

@@ -34,8 +34,8 @@ CLAUSE_PUNCT = {"،", ",", "؛", ";"}
 CLOSE_MARKS = {"»", "”", '"', "’"}
 # Objections the model may not overrule: on the corpus they rarely mark speech, and each pins a
 # construction of the case table (a temporal or relative clause, «على أن», نقل without عن, a
-# quotation after a weak verb with no source).
-HARD_VETOES = frozenset({"blocked_before", "prep_comp", "no_source", "quote_weak"})
+# quotation after a weak verb with no source, a time clause as object).
+HARD_VETOES = frozenset({"blocked_before", "prep_comp", "no_source", "quote_weak", "time_clause"})
 MORE_SENTENCES = 3  # a clause content may run on over at most this many further sentences
 
 
