@@ -520,7 +520,7 @@ class _Finder:
         verb = None
         if k < end and self.toks[k].norm in {"ما", "لما"}:
             k += 1
-        if k < end and cue_at(self.toks[k], self.lex) is not None:
+        if k < end and (cue_at(self.toks[k], self.lex) is not None or (self.toks[k - 1].norm.endswith("ما") and self._object_verb(self.toks[k]))):
             verb = k
             k += 1
         if k >= end:
@@ -553,6 +553,16 @@ class _Finder:
         cue_end = self.toks[verb].end if verb is not None else self.toks[after - 1].end
         return Candidate(typed[0], (tok.start + (1 if tok.norm[:1] == "و" and len(tok.norm) > 3 else 0), cue_end),
                          typed[1], i, sent, None, np, "attribution", 0.7)
+
+    def _object_verb(self, tok: Token) -> bool:
+        """«وفق ما ذكره», «حسب ما أكده»: after «ما» a short cue verb with its object pronoun."""
+        norm = tok.norm
+        for suf in ("ها", "ه"):
+            if tok.text.endswith(suf) and norm.endswith(suf) and len(norm) - len(suf) >= 3:
+                form = self.lex.cues.get(norm[: -len(suf)])
+                if form is not None and form.kind == "verb":
+                    return True
+        return False
 
     def attribution_source(self, k: int, j: int, after_verb: bool, glued: bool = False) -> NounPhrase | None:
         """The source after «بحسب»/«وفق ما أكده»: a named person, a body, a medium, a role."""
