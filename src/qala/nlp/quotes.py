@@ -550,7 +550,7 @@ class _Finder:
         if typed is None:
             return None
         cue_end = self.toks[verb].end if verb is not None else self.toks[after - 1].end
-        return Candidate(typed[0], (tok.start + (1 if tok.norm[:1] == "و" and len(tok.norm) > 3 else 0), cue_end),
+        return Candidate(typed[0], (tok.start + len(word_of(tok).conj), cue_end),
                          typed[1], i, sent, None, np, "attribution", 0.7)
 
     def _object_verb(self, tok: Token) -> bool:
