@@ -63,6 +63,7 @@ class Lexicon:
     source_stops: frozenset[str] = frozenset()  # content_openers.tsv, role stop
     speech_breakers: frozenset[str] = frozenset()
     relays: tuple[tuple[str, ...], ...] = ()
+    attribution_before_verb: frozenset[tuple[str, ...]] = frozenset()  # attribution.tsv, position verb
 
 
 _lines = langdata.lines
@@ -188,6 +189,9 @@ def lexicon() -> Lexicon:
         source_stops=openers["stop"],
         speech_breakers=_words("speech_breakers.txt"),
         relays=tuple(tuple(fold(ln).split()) for ln in _lines("relays.txt")),
+        attribution_before_verb=frozenset(
+            tuple(fold(w) for w in row[0].split()) for row in langdata.rows("attribution.tsv") if row[1:2] == ["verb"]
+        ),
     )
 
 

@@ -243,6 +243,15 @@ class _Finder:
         if not phrases:
             return None
         for phrase in phrases:  # longest first
+            if phrase in self.lex.attribution_before_verb:
+                # «...، كما أفادت الشركة»: the phrase counts only before a cue verb
+                nxt = i + len(phrase)
+                prev = self.toks[i - 1] if i > 0 and self.toks[i - 1].sent == self.toks[i].sent else None
+                if (prev is None or prev.text in CLAUSE_PUNCT or (i - 1) in self.by_close) and (
+                        self._phrase_at(i + 1, phrase[1:], len(self.toks)) and nxt < len(self.toks)
+                        and self.toks[nxt].sent == self.toks[i].sent and cue_at(self.toks[nxt], self.lex)):
+                    return nxt
+                continue
             k = i + 1
             for n, word in enumerate(phrase[1:], start=1):
                 if k >= len(self.toks):
