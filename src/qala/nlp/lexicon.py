@@ -55,6 +55,22 @@ class Lexicon:
     verb_particles: frozenset[str]  # «قد», «كما»: a verb comes next
     addressee_prepositions: frozenset[str]  # «لـ»: opens the addressee after a cue
     nisba_endings: tuple[str, ...]  # «ي», «ية», «يون»: endings of relative adjectives
+    # closed-class words of the statement rules (qala.nlp.quotes), one file per idea
+    cue_blockers: frozenset[str] = frozenset()
+    comp_blockers: frozenset[str] = frozenset()
+    comp_prepositions: frozenset[str] = frozenset()
+    naming_words: frozenset[str] = frozenset()
+    quote_verbal_nouns: frozenset[str] = frozenset()
+    clause_ends: frozenset[str] = frozenset()  # clause_links.tsv, role end
+    clause_breaks: frozenset[str] = frozenset()  # clause_links.tsv, role break
+    object_relatives: frozenset[str] = frozenset()  # verb_relatives.tsv, role object
+    attribution_relatives: frozenset[str] = frozenset()  # verb_relatives.tsv, role attribution
+    colon_openers: frozenset[str] = frozenset()  # content_openers.tsv, role colon
+    attribution_openers: frozenset[str] = frozenset()  # content_openers.tsv, role attribution
+    source_stops: frozenset[str] = frozenset()  # content_openers.tsv, role stop
+    speech_breakers: frozenset[str] = frozenset()
+    relays: tuple[tuple[str, ...], ...] = ()
+    attribution_before_verb: frozenset[tuple[str, ...]] = frozenset()  # attribution.tsv, position verb
 
 
 _lines = langdata.lines
@@ -62,6 +78,15 @@ _lines = langdata.lines
 
 def _words(name: str) -> frozenset[str]:
     return frozenset(fold(ln.strip()) for ln in _lines(name))
+
+
+def _roles(name: str) -> dict[str, frozenset[str]]:
+    """A ``word<TAB>role,role`` file as the folded words of each role."""
+    out: dict[str, set[str]] = {}
+    for row in langdata.rows(name):
+        for role in row[1].split(","):
+            out.setdefault(role.strip(), set()).add(fold(row[0]))
+    return {role: frozenset(words) for role, words in out.items()}
 
 
 def _bare_words(name: str) -> set[str]:
@@ -133,6 +158,9 @@ def _load_cues() -> dict[str, CueForm]:
 @cache
 def lexicon() -> Lexicon:
     """The Arabic lexicon, loaded on first use and shared read-only."""
+    links = _roles("clause_links.tsv")
+    relatives = _roles("verb_relatives.tsv")
+    openers = _roles("content_openers.tsv")
     attribution = tuple(tuple(fold(w) for w in ln.split("\t")[0].split()) for ln in _lines("attribution.tsv"))
     return Lexicon(
         cues=_load_cues(),
@@ -161,6 +189,23 @@ def lexicon() -> Lexicon:
         verb_particles=_words("verb_particles.txt"),
         addressee_prepositions=_words("addressee_prepositions.txt"),
         nisba_endings=tuple(fold(ln) for ln in _lines("nisba_endings.txt")),
+        cue_blockers=_words("cue_blockers.txt"),
+        comp_blockers=_words("comp_blockers.txt"),
+        comp_prepositions=_words("comp_prepositions.txt"),
+        naming_words=_words("naming_words.txt"),
+        quote_verbal_nouns=_words("quote_verbal_nouns.txt"),
+        clause_ends=links["end"],
+        clause_breaks=links["break"],
+        object_relatives=relatives["object"],
+        attribution_relatives=relatives["attribution"],
+        colon_openers=openers["colon"],
+        attribution_openers=openers["attribution"],
+        source_stops=openers["stop"],
+        speech_breakers=_words("speech_breakers.txt"),
+        relays=tuple(tuple(fold(ln).split()) for ln in _lines("relays.txt")),
+        attribution_before_verb=frozenset(
+            tuple(fold(w) for w in row[0].split()) for row in langdata.rows("attribution.tsv") if row[1:2] == ["verb"]
+        ),
     )
 
 

@@ -19,25 +19,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from qala.nlp.clitics import CONJUNCTIONS
 from qala.nlp.doc import Doc, Token
 from qala.nlp.lexicon import CueForm, Lexicon, cue_form, lexicon
 from qala.nlp.normalize import fold
-from qala.nlp.phrases import NounPhrase, PhraseParser, bare, strip_conj, unglue
+from qala.nlp.phrases import NounPhrase, PhraseParser, unglue
 from qala.nlp.quotations import Quotation, find_quotations
+from qala.nlp.words import unconj, word_of
 
 CLAUSE_PUNCT = {"،", ",", "؛", ";"}
 END_PUNCT = {".", "!", "?", "؟", "…"}
 TRIM = " \t\n\r.,،؛;:-–—…!?؟)(*"
-# Tokens before a verb that make it no statement: «بعد أن قال», «لم يذكر», «أن يدعو».
-BLOCK_BEFORE_CUE = {"ان", "لن", "لم", "كي", "لكي", "حين", "عندما", "لما", "الذي", "التي", "الذين", "قبل", "بعد"}
-# Tokens before أن that make it no complementizer: «بعد أن», «قبل أن», «دون أن».
-BLOCK_BEFORE_COMP = {"بعد", "قبل", "منذ", "دون", "بدون", "حتى", "رغم", "بمجرد", "يجب", "يمكن", "ينبغي",
-                     "لابد", "بد", "عسى", "المتوقع", "المقرر", "المنتظر", "يبدو", "لولا"}
-# Prepositions that turn أن into a conjunction unless the cue governs them: «على أن», «إلى أن».
-PREPOSITIONS = {"علي", "الي", "عن", "في", "مع", "حتي", "من", "ل", "ب"}
-# words after which a quotation is a name, not speech: «لـ "الجوهرة"», «باسم "الفيفا"»
-NAMING_WORDS = {"ل", "لـ", "باسم", "مثل", "عبر", "الي", "علي", "بعنوان", "تسميه", "اسم"}
-QUOTE_VERBAL_NOUNS = {"قوله", "قولها", "قولهم", "القول", "بالقول"}
+# The closed-class words of these rules live in ``lang/ar`` (``Lexicon`` fields): cue_blockers.txt,
+# comp_blockers.txt, comp_prepositions.txt, naming_words.txt, quote_verbal_nouns.txt,
+# clause_links.tsv, verb_relatives.tsv, content_openers.tsv, speech_breakers.txt, relays.txt.
 SPEAKER_SEARCH_WINDOW = 40
 _UNSEEN = object()
 
@@ -128,7 +123,7 @@ class _Finder:
         if tok.norm not in self.lex.complementizers:
             return False
         prev = self.toks[i - 1].norm if i > 0 else ""
-        return prev not in BLOCK_BEFORE_COMP
+        return prev not in self.lex.comp_blockers
 
     def cue(self, i: int) -> CueForm | None:
         """The cue at token ``i`` when the rules have no objection to it."""
@@ -152,11 +147,11 @@ class _Finder:
         if form is None or self.inside_speech(tok.start) or tok.norm in self.lex.function_words:
             return None, frozenset()
         vetoes = set()
-        prev = self.toks[i - 1].norm if i > 0 and self.toks[i - 1].sent == tok.sent else ""
-        if form.kind == "verb" and strip_conj(prev) in BLOCK_BEFORE_CUE:
+        prev = unconj(self.toks[i - 1]) if i > 0 and self.toks[i - 1].sent == tok.sent else ""
+        if form.kind == "verb" and prev in self.lex.cue_blockers:
             vetoes.add("blocked_before")
-        bare_form = tok.norm[1:] if tok.norm[:1] in "وف" and tok.norm[1:] in self.lex.cues else tok.norm
-        if bare_form not in self.lex.cues and strip_conj(prev) not in {"ما", "لما", "كما", "حسبما"}:
+        bare_form = tok.norm[1:] if tok.norm[:1] in CONJUNCTIONS and tok.norm[1:] in self.lex.cues else tok.norm
+        if bare_form not in self.lex.cues and prev not in self.lex.object_relatives:
             # a verb with an object pronoun: «وصفتها», «يعتبره» are verbs, but «أكده», «أمله» may be
             # nouns («his hope») unless «ما» introduces them («وفق ما أكده»)
             stem = bare_form[:-2] if bare_form.endswith("ها") else bare_form[:-1]
@@ -181,7 +176,7 @@ class _Finder:
                 break
             j += 1
         # drop the punctuation and conjunction that joined the next statement
-        while end > k and (self.toks[end - 1].text in CLAUSE_PUNCT or self.toks[end - 1].norm in {"و", "فيما", "بينما", "كما", "في حين"}):
+        while end > k and (self.toks[end - 1].text in CLAUSE_PUNCT or self.toks[end - 1].norm in self.lex.clause_ends):
             end -= 1
         return end
 
@@ -189,7 +184,7 @@ class _Finder:
         tok = self.toks[j]
         prev = self.toks[j - 1]
         form = self.cue(j)
-        after_break = prev.text in CLAUSE_PUNCT or prev.norm in {"فيما", "بينما", "كما", "حيث"} or tok.norm[:1] in "وف"
+        after_break = prev.text in CLAUSE_PUNCT or prev.norm in self.lex.clause_breaks or tok.norm[:1] in CONJUNCTIONS
         if form is not None and form.kind == "participle" and (after_break or self._opens_content(j + 1, form)):
             return True
         if form is not None and after_break:
@@ -203,6 +198,10 @@ class _Finder:
                 self._opens_content(m, form) for m in range(j + 1, min(j + 4, len(self.toks)))):
             return True  # «لكنها أضافت ... إن»
         return prev.text in CLAUSE_PUNCT and self.attribution_at(j) is not None
+
+    def _phrase_at(self, j: int, phrase: tuple[str, ...], end: int) -> bool:
+        """Whether the tokens from ``j`` (before ``end``) spell ``phrase``."""
+        return j + len(phrase) <= end and all(self.toks[j + n].norm == w for n, w in enumerate(phrase))
 
     def _commentary_at(self, j: int) -> bool:
         """«...، في إشارة إلى ...»: the journalist takes over after a comma."""
@@ -218,7 +217,7 @@ class _Finder:
         prev = self.toks[i - 1] if i > 0 else None
         if prev is None or prev.sent != self.toks[i].sent or prev.text in CLAUSE_PUNCT:
             return True
-        return self.toks[i].norm[:1] == "و" or prev.text.endswith(("ه", "ها", "هم"))
+        return word_of(self.toks[i]).conj == "و" or prev.text.endswith(("ه", "ها", "هم"))
 
     def _comp_follows(self, k: int, end: int) -> bool:
         return any(self.is_comp(m) for m in range(k, min(end, k + 6)))
@@ -226,11 +225,11 @@ class _Finder:
     def _names_quote(self, k: int) -> bool:
         """«لـ "الجوهرة اف أم"», «على موقع “تويتر”»: a quotation after a preposition is a name."""
         prev = self.toks[k - 1] if k > 0 else None
-        return prev is not None and (strip_conj(prev.norm) in PREPOSITIONS or prev.norm in NAMING_WORDS)
+        return prev is not None and (unconj(prev) in self.lex.comp_prepositions or prev.norm in self.lex.naming_words)
 
     def _opens_content(self, k: int, form: CueForm) -> bool:
         """Whether a complementizer, colon or quotation follows a cue at k (after a preposition)."""
-        if k < len(self.toks) and strip_conj(self.toks[k].norm) in form.preps:
+        if k < len(self.toks) and unconj(self.toks[k]) in form.preps:
             k += 1
         if k >= len(self.toks):
             return False
@@ -239,11 +238,20 @@ class _Finder:
 
     def attribution_at(self, i: int) -> int | None:
         """Index after the attribution phrase starting at token ``i`` (بحسب، وفقا لـ ...)."""
-        first = self.toks[i].norm
-        phrases = self.lex.attribution_by_first.get(first) or self.lex.attribution_by_first.get(strip_conj(first))
+        first = self.toks[i]
+        phrases = self.lex.attribution_by_first.get(first.norm) or self.lex.attribution_by_first.get(unconj(first))
         if not phrases:
             return None
         for phrase in phrases:  # longest first
+            if phrase in self.lex.attribution_before_verb:
+                # «...، كما أفادت الشركة»: the phrase counts only before a cue verb
+                nxt = i + len(phrase)
+                prev = self.toks[i - 1] if i > 0 and self.toks[i - 1].sent == self.toks[i].sent else None
+                if (prev is None or prev.text in CLAUSE_PUNCT or (i - 1) in self.by_close) and (
+                        self._phrase_at(i + 1, phrase[1:], len(self.toks)) and nxt < len(self.toks)
+                        and self.toks[nxt].sent == self.toks[i].sent and cue_at(self.toks[nxt], self.lex)):
+                    return nxt
+                continue
             k = i + 1
             for n, word in enumerate(phrase[1:], start=1):
                 if k >= len(self.toks):
@@ -327,8 +335,8 @@ class _Finder:
         while k < end and k - cue_end < window:
             t = self.toks[k]
             if self.is_comp(k):
-                prev = strip_conj(self.toks[k - 1].norm)
-                if k - 1 > cue_end and prev in PREPOSITIONS and prev not in form.preps:
+                prev = unconj(self.toks[k - 1])
+                if k - 1 > cue_end and prev in self.lex.comp_prepositions and prev not in form.preps:
                     return k, "prep_comp"  # «على أن», «إلى أن»: a conjunction, not reported speech
                 return k, "comp"
             if t.text == ":":
@@ -351,13 +359,13 @@ class _Finder:
                  vetoes: set[str]) -> tuple[NounPhrase | None, CueForm] | None:
         """The subject between the cue and its content, and the cue form as it then reads."""
         np = self.parser.subject_after_cue(cue_end, k) if form.kind == "verb" else None
-        relay = next((m for m in range(cue_end, k - 1) if self.toks[m].norm == "نقلا" and self.toks[m + 1].norm == "عن"), None)
+        relay = next(((m, len(p)) for m in range(cue_end, k - 1) for p in self.lex.relays if self._phrase_at(m, p, k)), None)
         if relay is not None and form.kind == "verb":
             # «وذكرت هيئة الإذاعة الأسترالية نقلا عن غواصين أصدقاء للضحية أنه ...»: the original source
-            np = self.parser.subject_after_cue(relay + 2, k) or np
+            np = self.parser.subject_after_cue(relay[0] + relay[1], k) or np
         if "source" in form.flags:
             # «ونقل التلفزيون السوري عن مصدر عسكري قوله:»: the speaker follows عن
-            src = next((m for m in range(cue_end, k) if self.toks[m].norm == "عن"), None)
+            src = next((m for m in range(cue_end, k) if self.toks[m].norm in form.preps), None)
             found = self.parser.subject_after_cue(src + 1, k) if src is not None else None
             if found is None and self._veto(vetoes, "no_source"):
                 return None
@@ -371,7 +379,7 @@ class _Finder:
         end = self.sent_tok_end[sent]
         vetoes = set(vetoes or ())
         cue_end = i + 1
-        if cue_end < end and self.toks[cue_end].norm in QUOTE_VERBAL_NOUNS:
+        if cue_end < end and self.toks[cue_end].norm in self.lex.quote_verbal_nouns:
             cue_end += 1
         k, stop = self._scan(cue_end, end, form)
         if stop == "prep_comp":
@@ -384,7 +392,7 @@ class _Finder:
         np, form = subject
         cue_span = (tok.start, self.toks[cue_end - 1].end)
         # the cue as written, without the conjunction clitic
-        if tok.norm[:1] in "وف" and tok.norm not in self.lex.cues:
+        if tok.norm[:1] in CONJUNCTIONS and tok.norm not in self.lex.cues:
             cue_span = (tok.start + 1, cue_span[1])
         if stop == "comp":
             got = self._comp_content(form, cue_end, k, np, sent, vetoes)
@@ -429,7 +437,7 @@ class _Finder:
             return None
         end = self.sent_tok_end[sent]
         c_start = k + 1
-        if c_start < end and self.toks[c_start].norm in ("ان", "بان"):
+        if c_start < end and self.toks[c_start].norm in self.lex.colon_openers:
             c_start += 1  # «وأوردت الوكالة: إن إرادة كيم ...»
         q = self.by_open.get(c_start)
         if q is not None and q.words >= 2:
@@ -456,6 +464,9 @@ class _Finder:
         if ("object" not in form.flags and self.toks[c_start].norm in self.lex.function_words
                 and self._veto(vetoes, "adjunct_start")):
             return None  # «قائلا في سلسلة تغريدات»: an adjunct, the speech comes later
+        if (c_start + 1 < end and self.toks[c_start].norm in self.lex.comp_blockers
+                and self.toks[c_start + 1].norm in self.lex.complementizers and self._veto(vetoes, "time_clause")):
+            return None  # «قال كلمته قبل أن يغادر»: a time clause, not what was said
         c_end = self.clause_end(c_start, sent)
         typed = self.typed_content(c_start, c_end)
         if typed is None:
@@ -470,14 +481,14 @@ class _Finder:
             k += 1
         if k >= end:
             return None
-        if strip_conj(self.toks[k].norm) in form.preps:
+        if unconj(self.toks[k]) in form.preps:
             return k + 1
         if explicit and form.preps:
             # «وأصر نتنياهو في بيانه الأحد، على عدم ...», «واستغرب الرئيس في هذا السياق من ...»:
             # an adjunct (after a comma, or a prepositional phrase) before the verb's preposition
             adjunct = self.toks[k].norm in self.lex.function_words
             for m in range(k, min(end, k + 12)):
-                if strip_conj(self.toks[m].norm) in form.preps and (
+                if unconj(self.toks[m]) in form.preps and (
                         self.toks[m - 1].text in CLAUSE_PUNCT or adjunct and m - k <= 6):
                     return m + 1
         t = self.toks[k]
@@ -501,7 +512,7 @@ class _Finder:
             if any(self.cue(j) is not None or self.attribution_at(j) is not None
                    for j in range(first, min(last, first + 4))):
                 break
-            if first < last and self.toks[first].norm in {"من", "ومن", "وفي", "في"}:
+            if first < last and self.toks[first].norm in self.lex.speech_breakers:
                 break
             s += 1
             end = last
@@ -515,9 +526,9 @@ class _Finder:
         # the source: an optional verb (ذكرت، أعلن، أكده) then the noun phrase
         k = after
         verb = None
-        if k < end and self.toks[k].norm in {"ما", "لما"}:
+        if k < end and self.toks[k].norm in self.lex.attribution_relatives:
             k += 1
-        if k < end and cue_at(self.toks[k], self.lex) is not None:
+        if k < end and (cue_at(self.toks[k], self.lex) is not None or (self.toks[k - 1].norm in self.lex.object_relatives and self._object_verb(self.toks[k]))):
             verb = k
             k += 1
         if k >= end:
@@ -530,11 +541,11 @@ class _Finder:
         if self._words_between(s_start, i, most=2) <= 1:
             # «وبحسب المصدر، فإن ...»: the content follows the first comma
             c = k
-            while c < end and self.toks[c].text not in CLAUSE_PUNCT and self.toks[c].norm not in {"فان", "فانه", "فانها"}:
+            while c < end and self.toks[c].text not in CLAUSE_PUNCT and self.toks[c].norm not in self.lex.source_stops:
                 c += 1
             if c < end and self.toks[c].text in CLAUSE_PUNCT:
                 c += 1
-            if c < end and self.toks[c].norm in {"فان", "فانه", "فانها", "ان"}:
+            if c < end and self.toks[c].norm in self.lex.attribution_openers:
                 c += 1
             if c >= end:
                 return None
@@ -548,19 +559,28 @@ class _Finder:
         if typed is None:
             return None
         cue_end = self.toks[verb].end if verb is not None else self.toks[after - 1].end
-        return Candidate(typed[0], (tok.start + (1 if tok.norm[:1] == "و" and len(tok.norm) > 3 else 0), cue_end),
+        return Candidate(typed[0], (tok.start + len(word_of(tok).conj), cue_end),
                          typed[1], i, sent, None, np, "attribution", 0.7)
+
+    def _object_verb(self, tok: Token) -> bool:
+        """«وفق ما ذكره», «حسب ما أكده»: after «ما» a short cue verb with its object pronoun."""
+        norm = tok.norm
+        for suf in ("ها", "ه"):
+            if tok.text.endswith(suf) and norm.endswith(suf) and len(norm) - len(suf) >= 3:
+                form = self.lex.cues.get(norm[: -len(suf)])
+                if form is not None and form.kind == "verb":
+                    return True
+        return False
 
     def attribution_source(self, k: int, j: int, after_verb: bool, glued: bool = False) -> NounPhrase | None:
         """The source after «بحسب»/«وفق ما أكده»: a named person, a body, a medium, a role."""
-        head = unglue(self.toks[k]).norm if glued else strip_conj(self.toks[k].norm)
-        if bare(head) in self.lex.documents:
+        if word_of(self.toks[k]).is_("document"):
             # «وفقا لمسودة أمر أصدرته إدارة الطيران», «بحسب دراسة لمعهد أكسفورد»: the issuer
             for m in range(k + 1, j):
                 t = self.toks[m]
-                if t.text in CLAUSE_PUNCT or self.is_comp(m) or t.norm in {"فان", "فانه", "فانها"}:
+                if t.text in CLAUSE_PUNCT or self.is_comp(m) or t.norm in self.lex.source_stops:
                     break
-                u = unglue(t) if t.norm[:1] in "لب" and len(t.norm) > 3 else t
+                u = unglue(t)  # «لوزارة»: the glued ل/ب dropped (the token itself when none)
                 if (self.parser.body_word(u) or self.parser.title_word(u)
                         or (self.parser.mention_end(m) or ("", ""))[1] in ("PER", "ORG")):
                     return self.parser.phrase(m, j, glued=u is not t)
@@ -610,9 +630,9 @@ class _Finder:
         name = self.toks[first:c]
         if not all(is_word(t) for t in name) or any(cue_at(t, self.lex) for t in name):
             return None
-        if any(strip_conj(t.norm) in self.lex.function_words or t.text.isdigit() for t in name):
+        if any(unconj(t) in self.lex.function_words or t.text.isdigit() for t in name):
             return None
-        if name[0].norm.startswith("لل") or self.parser.glued_preposition(name[0]):
+        if word_of(name[0]).prep or self.parser.glued_preposition(name[0]):
             return None  # «للمزيد: ...» points to another story
         rest = [t for t in self.toks[c + 1:last] if is_word(t)]
         if len(rest) < 3 or cue_at(self.toks[c + 1], self.lex) is not None:

@@ -23,8 +23,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qala.nlp.clitics import CONJUNCTIONS
 from qala.nlp.lexicon import _words
-from qala.nlp.phrases import strip_conj
+from qala.nlp.words import unconj
 
 if TYPE_CHECKING:
     from qala.nlp.quotes import Candidate, _Finder
@@ -34,8 +35,8 @@ CLAUSE_PUNCT = {"،", ",", "؛", ";"}
 CLOSE_MARKS = {"»", "”", '"', "’"}
 # Objections the model may not overrule: on the corpus they rarely mark speech, and each pins a
 # construction of the case table (a temporal or relative clause, «على أن», نقل without عن, a
-# quotation after a weak verb with no source).
-HARD_VETOES = frozenset({"blocked_before", "prep_comp", "no_source", "quote_weak"})
+# quotation after a weak verb with no source, a time clause as object).
+HARD_VETOES = frozenset({"blocked_before", "prep_comp", "no_source", "quote_weak", "time_clause"})
 MORE_SENTENCES = 3  # a clause content may run on over at most this many further sentences
 
 
@@ -116,14 +117,14 @@ def _context_features(f: _Finder, c: Candidate, out: dict[str, float]) -> None:
         out["prev=close_quote"] = 1.0
     elif not prev.text[:1].isalnum():
         out["prev=punct"] = 1.0
-    elif strip_conj(prev.norm) in negations() or prev.norm in negations():
+    elif unconj(prev) in negations() or prev.norm in negations():
         out["prev=negation"] = 1.0
-    elif prev.norm in f.lex.function_words or strip_conj(prev.norm) in f.lex.function_words:
+    elif prev.norm in f.lex.function_words or unconj(prev) in f.lex.function_words:
         out["prev=function_word"] = 1.0
     else:
         out["prev=word"] = 1.0
     tok = toks[i]
-    out[f"cue_conj={tok.norm[:1] in 'وف' and tok.norm not in f.lex.cues}"] = 1.0
+    out[f"cue_conj={tok.norm[:1] in CONJUNCTIONS and tok.norm not in f.lex.cues}"] = 1.0
     text = f.doc.text
     before = f.doc.sentences[c.sent - 1].end if c.sent > 0 else 0
     gap = text[before : sent.start]
@@ -145,7 +146,7 @@ def _word_class(f: _Finder, k: int) -> str:
     if k >= len(f.toks):
         return "end"
     t = f.toks[k]
-    n, bare = t.norm, strip_conj(t.norm)
+    n, bare = t.norm, unconj(t)
     if not t.text[:1].isalnum():
         return "quote" if k in f.by_open else "punct"
     if t.text[:1].isdigit():
@@ -293,7 +294,7 @@ def _end_features(
     opened = sum(1 for q in f.quotes if start <= q.open < j and (q.close is None or q.close >= j))
     out[f"splits_quote={opened > 0}"] = 1.0
     nxt = f.toks[j] if j < len(f.toks) else None
-    out[f"next_conj={nxt is not None and nxt.norm[:1] in 'وف'}"] = 1.0
+    out[f"next_conj={nxt is not None and nxt.norm[:1] in CONJUNCTIONS}"] = 1.0
     return out
 
 

@@ -160,6 +160,11 @@ def word_of(tok: Token) -> Word:
     return w
 
 
+def unconj(tok: Token) -> str:
+    """The folded token without its conjunction clitic, as the word layer splits it («وعلى» → علي)."""
+    return tok.norm[len(word_of(tok).conj) :]
+
+
 def add_words(doc: Doc) -> None:
     """Give every token its ``Word`` and every sentence its token range."""
     toks = doc.tokens
