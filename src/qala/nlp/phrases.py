@@ -448,14 +448,18 @@ class PhraseParser:
 
     def _bounded_name(self, p: _Parse) -> None:
         """NER says where the name ends («وانتقد بنس سرقة ...» → «بنس»), and the phrase ends
-        with it; a place is not who speaks («بكوريا الجنوبية»), so after no title it ends there."""
+        with it. A place after a preposition is not who speaks («بكوريا الجنوبية»): the phrase
+        ends there; a country as the subject speaks for its government («وقالت الولايات المتحدة»)."""
         toks = self.toks
         bound = self.mention_end(p.k) if p.k < p.j else None
         if bound is None:
             return
         if bound[1] == "LOC" and not p.title:
-            p.j = p.k
-            return
+            if self._preposition(p.head) or word_of(p.head).prep:
+                p.j = p.k
+                return
+            p.kind = "body"
+            bound = (bound[0], "ORG")
         if bound[1] not in ("PER", "ORG") or (p.title and bound[1] == "ORG"):
             return
         while p.k < p.j:
