@@ -514,8 +514,8 @@ class PhraseParser:
         if name and self.name_link(name[-1]) and self.is_word(t):
             return True  # «آل الشيخ», «بن عبدالله»
         w = word_of(t)
-        if self.hard_stop(t) or self.glued_preposition(t) or (w.conj and w.definite):
-            return False
+        if self.hard_stop(t) or self.glued_preposition(t) or (w.conj and (w.definite or w.pronoun_end)):
+            return False  # «والرئيس», «وتقنياتها»: a conjunct starts, not a name word
         if len(name) >= 2 and self._preposition(t):
             return False  # «نبيل أبو ردينة لوسائل إعلام»: a preposition after a full name
         if self._apposed_title(p, t) or (name and self.body_word(t)):
@@ -705,7 +705,7 @@ class PhraseParser:
         if (w.definite and not w.prep) or self.title_word(t) or (w.is_("body") and not w.prep):
             # only a body word in construct («نادي», not «الرئاسة») takes a proper noun after it
             return c.take(t, proper_ok=w.is_("body") and not w.definite)
-        if (self.glued_preposition(t) or (w.loose_prep == "ل" and self._article(out[-1]))) \
+        if (self.glued_preposition(t) or (w.loose_prep == "ل" and self._definite_chain(out))) \
                 and not w.pronoun_end:  # «الشركة لزبائنها»: an addressee
             # «المدير التنفيذي لسوق عكاظ», «الهيئة الوطنية لمكافحة الفساد»;
             # «لسوق» takes «عكاظ», «للانتخابات» nothing
