@@ -718,16 +718,34 @@ class PhraseParser:
 
     def _chain_preposition(self, c: _Chain, w: Word) -> bool:
         """«مكتب رعاية الشباب في جدة», «مصادر في الشرطة»: «في» and its noun stay in a body's
-        title or an indefinite one; any other function word ends the chain."""
+        title or an indefinite one, or in a person's title that a name then follows («المدير
+        العام في هيئة الطرق، مطر الطاير»); any other function word ends the chain."""
         toks, k, j, out = self.toks, c.k, c.j, c.out
-        if w.is_("title_preposition") and k + 1 < j \
-                and (self.body_word(out[0]) or not self._definite_chain(out)) \
-                and self.is_word(toks[k + 1]) and not self.hard_stop(toks[k + 1]):
+        if not (w.is_("title_preposition") and k + 1 < j and self.is_word(toks[k + 1])
+                and not self.hard_stop(toks[k + 1])):
+            return False
+        if self.body_word(out[0]) or not self._definite_chain(out):
             out.extend(toks[k:k + 2])
             c.proper_ok = self.body_word(toks[k + 1]) and not self._article(toks[k + 1])
             c.k += 2
             return True
-        return False
+        return self._title_in_place(c)
+
+    def _title_in_place(self, c: _Chain) -> bool:
+        """A definite title goes on through «في» + a body or place only when a name follows
+        (after a comma or not): else «في بيان», «في مؤتمر» is an adjunct of the verb."""
+        toks, k, j = self.toks, c.k, c.j
+        noun = toks[k + 1]
+        if word_of(noun).is_("document") or not (self.body_word(noun) or self._entity(k + 1) in ("LOC", "ORG")):
+            return False
+        trial = _Chain(k + 2, j, [*c.out, toks[k], noun], self.body_word(noun) and not self._article(noun))
+        while trial.k < trial.j and self._chain_step(trial):
+            pass
+        m = trial.k + (trial.k < j and toks[trial.k].text in SKIP_PUNCT)
+        if not (m < j and (self._entity(m) == "PER" or (self._name_start(toks[m]) and not self.common_word(toks[m])))):
+            return False
+        c.out[:], c.k, c.proper_ok = trial.out, trial.k, False
+        return True
 
     def plural(self, tok: Token) -> bool:
         w = word_of(tok)
