@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from qala.nlp.clitics import PRONOUN_SUFFIXES, bare, definite, strip_conj, strip_preposition
+from qala.nlp.clitics import bare, strip_conj  # noqa: F401 (quotes, speakers, referents import them here)
 from qala.nlp.doc import Doc, Token
 from qala.nlp.lexicon import Lexicon
-from qala.nlp.words import word_of
+from qala.nlp.words import Word, word_of
 
 # -- settings --------------------------------------------------------------------------------
 SOURCE_WORDS_MAX = 7  # words an unnamed source's description runs to: «مصادر مطلعة على الأمر»
@@ -29,6 +29,7 @@ COMMON_WORD_MIN = 3  # training-text count from which a word no name uses is a c
 OPEN_MARKS = '"“”«„('
 CLOSE_MARKS = '"“”»‟)'
 SKIP_PUNCT = {"،", ",", "-", "–", "—"}
+STOP_CLASSES = frozenset({"function", "complementizer", "cue", "time", "number"})
 
 
 @dataclass(slots=True)
@@ -96,12 +97,14 @@ def _person_words() -> frozenset[str]:
 
 def unglue(tok: Token) -> Token:
     """«للمتحدث» → «المتحدث», «لوزير» → «وزير»: the word without its glued ل/ب."""
-    prep, rest = strip_preposition(tok.norm)
-    if not prep:
+    w = word_of(tok)
+    if w.conj or (w.prep or w.loose_prep) not in ("ل", "ب"):
         return tok
-    if rest.startswith("ال") and tok.norm.startswith("لل"):
-        return Token(tok.start, tok.end, tok.text, rest, tok.sent)
-    return Token(tok.start + 1, tok.end, tok.text[1:], rest, tok.sent)
+    if not w.prep:
+        return Token(tok.start + 1, tok.end, tok.text[1:], tok.norm[1:], tok.sent)
+    if w.definite and w.stem[:1] != tok.norm[1:2]:  # «للمتحدث» = ل + المتحدث: the ل of ال is written once
+        return Token(tok.start, tok.end, tok.text, w.stem, tok.sent)
+    return Token(tok.start + 1, tok.end, tok.text[1:], w.stem, tok.sent)
 
 
 class PhraseParser:
@@ -156,8 +159,6 @@ class PhraseParser:
         return not w.prep and "place" in w.classes
 
     def function_word(self, tok: Token) -> bool:
-        if tok.norm == "علي" and tok.text.endswith("ي"):
-            return False  # the name علي, not the preposition على (both fold to علي)
         return "function" in word_of(tok).classes
 
     @staticmethod
@@ -182,9 +183,8 @@ class PhraseParser:
         return w.prep in ("ل", "ب") and (w.definite or "body" in w.classes or "title" in w.classes)
 
     def hard_stop(self, tok: Token) -> bool:
-        n = tok.norm
-        return (not self.is_word(tok) or self.function_word(tok) or n in self.lex.complementizers
-                or self.is_cue(tok) or n in self.lex.time_words or n.isdigit())
+        """What no phrase runs through: punctuation, function and time words, cues, numbers."""
+        return not self.is_word(tok) or bool(word_of(tok).classes & STOP_CLASSES)
 
     # -- parsing ---------------------------------------------------------------------------
 
@@ -194,16 +194,16 @@ class PhraseParser:
         k = i
         while k < j:
             t = toks[k]
-            n = t.norm
-            if t.text in SKIP_PUNCT or n in self.lex.time_words or n in self.lex.before_subject:
+            w = word_of(t)
+            if t.text in SKIP_PUNCT or w.is_("time") or w.is_("before_subject"):
                 k += 1
-            elif t.text.endswith(("اً", "ًا")) and not self.title_word(t):
+            elif w.accusative and not self.title_word(t):
                 k += 1  # «وقال مراراً إن»: an adverb, not the subject
             elif t.text == "#" and k + 1 < j and self.is_word(toks[k + 1]):
                 k += 1  # «وأكد #الاتحاد_الأوروبي»: a hashtag name
             elif t.text == "(" and k + 2 < j and toks[k + 2].text == ")":
                 k += 3  # «اليوم (الاثنين)»
-            elif n in self.lex.addressee_prepositions or (self.glued_preposition(t) and n[0] == "ل"):
+            elif w.is_("addressee_preposition") or (self.glued_preposition(t) and w.prep == "ل"):
                 k = self._skip_addressee(k, j)  # «أكد لـ"الاقتصادية" عبدالرحمن المسعد»
             else:
                 break
@@ -217,8 +217,8 @@ class PhraseParser:
         if self._pronoun_object(t):
             return None  # «واعتبرت دعوته ...»: an object; the subject is dropped
         np = self.phrase(k, j)
-        if (np.kind == "person" and not np.title and np.tok_end == k + 1 and definite(strip_conj(t.norm))
-                and np.tok_end < len(toks) and (toks[np.tok_end].norm in self.lex.complementizers
+        if (np.kind == "person" and not np.title and np.tok_end == k + 1 and self._article(t)
+                and np.tok_end < len(toks) and (word_of(toks[np.tok_end]).is_("complementizer")
                                                 or toks[np.tok_end].text == ":")):
             # «وقال القصر إن», «وقالت المصادر:»: nothing else can stand between the verb and إن
             return NounPhrase(np.start, np.end, np.tok_end, None, np.name, "body", "?", "sg", None, True)
@@ -228,7 +228,7 @@ class PhraseParser:
                 return named
             if self._group(t):  # «مراقبون أردنيون»: a group source, described
                 return NounPhrase(np.start, np.end, np.tok_end, self.doc.text[np.start:np.end], None, "source",
-                                  "m", "pl", None, definite(t.norm))
+                                  "m", "pl", None, self._article(t))
             return None  # «وقال بذلك ...», «فيديو», «نتائج»: no name, no title: not a subject
         return np
 
@@ -261,42 +261,56 @@ class PhraseParser:
             return True
         from qala.nlp.ner_features import load_resources
 
-        if strip_conj(self.toks[k].norm) in load_resources().first_names:
+        if word_of(self.toks[k]).stem in load_resources().first_names:
             return True
         if np.tok_end < len(self.toks) and self.title_word(self.toks[np.tok_end]):
             return True
         words = [t for t in self.toks[k:np.tok_end] if self.is_word(t)]
-        if len(words) == 1 and words[0].norm[:1] in "بلك":
+        if len(words) == 1 and self._preposition(words[0]):
             return False  # «بضم»: a preposition on a noun, no name
         return bool(words) and not any(self.common_word(t) for t in words)
 
     def _group(self, t: Token) -> bool:
         """«المعلقون», «مراقبون أردنيون»: a plural (definite, or with an adjective) names a group."""
-        n = strip_conj(t.norm)
-        if not n.endswith(("ون", "ين")) or len(bare(n)) < 5:
+        w = word_of(t)
+        if w.plural != "m" or w.prep:
             return False
-        if definite(n):
+        if w.definite:
             return True
         k = self._index.get(t.start, -1)  # a token made by ``unglue`` is none of the document's
         if k >= 0 and self.toks[k] != t:
             k = -1
-        nxt = self.toks[k + 1].norm if 0 <= k < len(self.toks) - 1 else ""
-        return nxt.endswith(("يون", "يين"))
+        nxt = word_of(self.toks[k + 1]) if 0 <= k < len(self.toks) - 1 else None
+        return nxt is not None and nxt.nisba and nxt.plural == "m"
 
     def _pronoun_object(self, t: Token) -> bool:
-        return (len(t.norm) > 4 and t.text.endswith(("ه", "ها")) and not definite(t.norm)
+        """«دعوته»: a noun with an object pronoun, which is no title or body."""
+        w = word_of(t)
+        return (w.pronoun_end in ("ه", "ها") and not w.definite
                 and not self.title_word(t) and not self.body_word(t))
+
+    @staticmethod
+    def _article(t: Token) -> bool:
+        """The word has the article and no preposition before it («القصر», «والمصادر»)."""
+        w = word_of(t)
+        return w.definite and not w.prep
+
+    @staticmethod
+    def _preposition(t: Token) -> bool:
+        """A ل/ب glued onto the word, known («لوزير») or read from its spelling («لمكافحة»)."""
+        w = word_of(t)
+        return not w.conj and (w.prep or w.loose_prep) in ("ل", "ب")
 
     def _skip_addressee(self, k: int, j: int) -> int:
         toks = self.toks
-        k += 1 if toks[k].norm in self.lex.addressee_prepositions else 0
+        k += 1 if word_of(toks[k]).is_("addressee_preposition") else 0
         if k < j and toks[k].text in OPEN_MARKS:
             m = k + 1
             while m < j and toks[m].text not in CLOSE_MARKS:
                 m += 1
             return m + 1
         k += 1
-        while k < j and (definite(toks[k].norm) or toks[k].text.isascii() and self.is_word(toks[k])):
+        while k < j and (self._article(toks[k]) or toks[k].text.isascii() and self.is_word(toks[k])):
             k += 1
         return k
 
@@ -331,7 +345,7 @@ class PhraseParser:
             p.k -= 1
         if p.title and p.name:
             self._apposed_speaker(p)
-        if p.title and bare(strip_conj(p.title[0].norm)) in self.lex.relations:
+        if p.title and word_of(p.title[0]).is_("relation"):
             self._relative(p)
         return self._finish(p)
 
@@ -363,7 +377,7 @@ class PhraseParser:
             return
         p.kind = "body" if self.body_word(head) and not self.title_word(head) else "person"
         p.title.append(head)
-        p.k = self._title_chain(p.k + 1, p.j, p.title, construct=p.kind == "body" or not definite(head.norm))
+        p.k = self._title_chain(p.k + 1, p.j, p.title, construct=p.kind == "body" or not self._article(head))
 
     def _entities_in_title(self, p: _Parse) -> None:
         """A body or place NER found after the title belongs to it, and the chain goes on:
@@ -391,7 +405,7 @@ class PhraseParser:
         k, j = p.k, p.j
         while k < j and len(p.title) < SOURCE_WORDS_MAX:
             t = toks[k]
-            if t.norm in self.lex.source_prepositions and k + 1 < j and not self.hard_stop(toks[k + 1]):
+            if word_of(t).is_("source_preposition") and k + 1 < j and not self.hard_stop(toks[k + 1]):
                 p.title.extend(toks[k:k + 2])  # «مصادر مطلعة على الأمر», «ضباط في الجيش الروسي»
                 k += 2
                 continue
@@ -405,10 +419,11 @@ class PhraseParser:
         """An adjective (a nisba, a feminine, «لـ»/«بـ» + noun) or a noun a glued preposition
         follows goes on describing a source; a title or a noun starting the object does not
         («مصادر طبية فلسطينية سقوط ...»)."""
-        if self.hard_stop(t) or (t.norm[:1] == "ل" and t.text.endswith(PRONOUN_SUFFIXES)) \
-                or (self.title_word(t) and not definite(t.norm)):
+        w = word_of(t)
+        if self.hard_stop(t) or ((w.prep or w.loose_prep) == "ل" and w.pronoun_end) \
+                or (self.title_word(t) and not w.definite):
             return False
-        adjective = t.norm.endswith(self.lex.nisba_endings) or t.text.endswith("ة") or t.norm[:1] in "لب"
+        adjective = w.nisba or w.feminine or self._preposition(t)
         return adjective or (nxt is not None and self.glued_preposition(nxt))
 
     def _comma_after_title(self, p: _Parse) -> None:
@@ -433,14 +448,18 @@ class PhraseParser:
 
     def _bounded_name(self, p: _Parse) -> None:
         """NER says where the name ends («وانتقد بنس سرقة ...» → «بنس»), and the phrase ends
-        with it; a place is not who speaks («بكوريا الجنوبية»), so after no title it ends there."""
+        with it. A place after a preposition is not who speaks («بكوريا الجنوبية»): the phrase
+        ends there; a country as the subject speaks for its government («وقالت الولايات المتحدة»)."""
         toks = self.toks
         bound = self.mention_end(p.k) if p.k < p.j else None
         if bound is None:
             return
         if bound[1] == "LOC" and not p.title:
-            p.j = p.k
-            return
+            if self._preposition(p.head) or word_of(p.head).prep:
+                p.j = p.k
+                return
+            p.kind = "body"
+            bound = (bound[0], "ORG")
         if bound[1] not in ("PER", "ORG") or (p.title and bound[1] == "ORG"):
             return
         while p.k < p.j:
@@ -467,7 +486,7 @@ class PhraseParser:
         if k < j and self._entity(k) == "PER":
             return self.mention_end(k)
         if (k < j and len(p.name) == 1 and self._name_start(toks[k]) and not self.common_word(toks[k])
-                and not definite(toks[k].norm)):
+                and not self._article(toks[k])):
             return toks[k].end, "PER"
         return None
 
@@ -489,18 +508,19 @@ class PhraseParser:
         name = p.name
         if name and self.mention_end(p.k) is not None and self._entity(p.k) != "PER":
             return False  # «بوتين موسكو»: another entity starts
-        if (name and p.kind == "person" and not definite(t.norm) and not definite(name[0].norm)
+        if (name and p.kind == "person" and not self._article(t) and not self._article(name[0])
                 and not self.name_link(name[-1]) and not self.name_link(t) and self.common_word(t)):
             return False  # «ونفى نتنياهو ارتكاب ...»: the object, not the name
         if name and self.name_link(name[-1]) and self.is_word(t):
             return True  # «آل الشيخ», «بن عبدالله»
-        if self.hard_stop(t) or self.glued_preposition(t) or t.norm.startswith("وال"):
-            return False
-        if len(name) >= 2 and t.norm[:1] in "لب" and len(t.norm) > 3:
+        w = word_of(t)
+        if self.hard_stop(t) or self.glued_preposition(t) or (w.conj and (w.definite or w.pronoun_end)):
+            return False  # «والرئيس», «وتقنياتها»: a conjunct starts, not a name word
+        if len(name) >= 2 and self._preposition(t):
             return False  # «نبيل أبو ردينة لوسائل إعلام»: a preposition after a full name
         if self._apposed_title(p, t) or (name and self.body_word(t)):
             return False
-        if name and definite(name[-1].norm) and not definite(t.norm) \
+        if name and self._article(name[-1]) and not w.definite \
                 and not (len(name) >= 2 and self._word_is(name[-1], "compound_second")):
             return self._unlisted_title(p, t) and not self._source_adjective(p, t)
         return not self._source_adjective(p, t)
@@ -509,7 +529,7 @@ class PhraseParser:
         """«مسؤول فلسطيني»: a nisba right after an indefinite title describes an unnamed source;
         it is not a name."""
         return (not p.name and bool(p.title) and p.kind == "person" and not self._definite_chain(p.title)
-                and t.norm.endswith(self.lex.nisba_endings))
+                and word_of(t).nisba)
 
     def _apposed_title(self, p: _Parse, t: Token) -> bool:
         """«خالد الزيلعي لاعب التعاون»: a title after the name is apposed, not part of it,
@@ -519,7 +539,7 @@ class PhraseParser:
             return False
         nxt = self.toks[p.k + 1] if p.k + 1 < len(self.toks) else None
         ends = nxt is None or not self.is_word(nxt) or self.hard_stop(nxt)
-        surname = (len(name) == 1 and definite(t.norm)) or (len(name) > 1 and self.name_link(name[-2]))
+        surname = (len(name) == 1 and self._article(t)) or (len(name) > 1 and self.name_link(name[-2]))
         return not (surname and ends)
 
     def _unlisted_title(self, p: _Parse, t: Token) -> bool:
@@ -527,7 +547,7 @@ class PhraseParser:
         words were a title we do not list, and two name words follow: «المهاجم الفرنسي أنطوان
         غريزمان». Then those words become the title and the name starts at ``t``."""
         k = p.k
-        if not p.title and all(definite(x.norm) for x in p.name) and self._name_start(t) \
+        if not p.title and all(self._article(x) for x in p.name) and self._name_start(t) \
                 and k + 1 < p.j and self._name_start(self.toks[k + 1]):
             p.title, p.name = p.name, []
             p.kind = "person"
@@ -540,7 +560,7 @@ class PhraseParser:
         toks = self.toks
         k, j = p.k, p.j
         m = k
-        while m < j and (self.glued_preposition(toks[m]) or (definite(toks[m].norm) and not self.hard_stop(toks[m]))):
+        while m < j and (self.glued_preposition(toks[m]) or (self._article(toks[m]) and not self.hard_stop(toks[m]))):
             m += 1
         if not (m > k and m + 1 < j and toks[m].text in SKIP_PUNCT and self._entity(m + 1) == "PER"):
             return
@@ -570,7 +590,7 @@ class PhraseParser:
         text = self.doc.text
         head_tok = p.title[0] if p.title else (p.name[0] if p.name else p.head)
         # «وزير الخارجية» is definite through its genitive
-        is_definite = (definite(strip_conj(head_tok.norm)) or (bool(p.title) and self._definite_chain(p.title))
+        is_definite = (self._article(head_tok) or (bool(p.title) and self._definite_chain(p.title))
                        or self.possessed_title(head_tok))
         if not p.title and not p.name:
             p.name = [p.head]
@@ -582,18 +602,25 @@ class PhraseParser:
             p.name = p.title + p.name
             p.title = []
         title, name = p.title, p.name
-        if not title and len(name) == 1 and definite(name[0].norm) and self.function_word(name[0]):
+        if not title and len(name) == 1 and self._article(name[0]) and self.function_word(name[0]):
             p.kind = "source"
         parts = title + name
         gender_tok = head_tok
         if len(title) > 1 and self._word_is(head_tok, "honorific"):
             gender_tok = title[1]  # «سماحة المفتي»: the honorific is feminine, the man is not
         gender, number = self._agreement(gender_tok, p.kind)
-        title_key = " ".join(bare(t.norm[1:] if t.norm.startswith("وال") else t.norm) for t in title) or None
+        title_key = " ".join(self._key_word(t) for t in title) or None
         return NounPhrase(parts[0].start, parts[-1].end, p.k,
                           text[title[0].start:title[-1].end] if title else None,
                           text[name[0].start:name[-1].end] if name else None,
                           p.kind, gender, number, title_key, is_definite)
+
+    @staticmethod
+    def _key_word(t: Token) -> str:
+        """A title word for coreference: without its conjunction and article («والرئيس» → رييس),
+        else as written («للأمن», «فلسطينيون»: a preposition keeps the genitive apart)."""
+        w = word_of(t)
+        return w.base if w.definite and not w.prep else t.norm
 
     def _title_chain(self, k: int, j: int, out: list[Token], construct: bool) -> int:
         """Words that continue a title: «وزير الخارجية التركي», «المتحدث باسم البيت الأبيض».
@@ -612,10 +639,19 @@ class PhraseParser:
             return True
         if not self.is_word(t):
             return self._chain_quoted(c)
-        n = t.norm
-        if n[:1] == "و" and len(n) > 4 and (definite(n[1:]) or bare(n[1:]) in self.lex.bodies):
-            n = n[1:]  # «هيئة كبار العلماء وإدارة البحوث العلمية والإفتاء»
-        return self._chain_word(c, t, n)
+        w = word_of(t)
+        if w.conj and not (w.definite or w.is_("body")):
+            return self._chain_conjoined(c, t, w)
+        return self._chain_word(c, t, w)  # «هيئة كبار العلماء وإدارة البحوث العلمية والإفتاء»
+
+    def _chain_conjoined(self, c: _Chain, t: Token, w: Word) -> bool:
+        """A word with «و» that is neither definite nor a body: only a cue or complementizer
+        ends the chain at it; otherwise it goes on as an adjective or a proper noun would."""
+        if w.classes & STOP_CLASSES or w.is_("title_link"):
+            return False
+        if w.nisba and not any(self._article(x) for x in c.out):
+            return c.take(t)
+        return c.proper_ok and c.take(t, proper_ok=False)
 
     def _chain_spelling(self, c: _Chain, t: Token) -> bool:
         """Tokens that are how the chain is written, not words of it: «الاتحاد_الأوروبي» (a
@@ -651,80 +687,81 @@ class PhraseParser:
             return True
         return False
 
-    def _chain_word(self, c: _Chain, t: Token, n: str) -> bool:
-        """A word of the title (``n``: its form without a conjunction on a definite or body
-        word) continues it, or ends it: a complementizer, a cue, a time word, most function words."""
-        lex, out = self.lex, c.out
-        if n in lex.title_links and c.k + 1 < c.j:
+    def _chain_word(self, c: _Chain, t: Token, w: Word) -> bool:
+        """A word of the title (``w``: its analysis; a conjunction before it is a definite or
+        body word's) continues it, or ends it: a complementizer, a cue, a time word, most
+        function words."""
+        out = c.out
+        if w.is_("title_link") and c.k + 1 < c.j:
             return c.take(t, proper_ok=True)  # «المتحدث باسم ...»
-        if n in lex.complementizers or self.is_cue(t):
+        if w.is_("complementizer") or w.is_("cue"):
             return False
-        if n in lex.title_modifiers and (self.title_word(out[-1]) or out[-1].norm in lex.title_modifiers):
+        if w.is_("title_modifier") and (self.title_word(out[-1]) or word_of(out[-1]).is_("title_modifier")):
             return c.take(t)  # «مفتي عام المملكة», «الأمين العام», «الرئيس السابق»
-        if n in lex.time_words:
+        if w.is_("time"):
             return False
         if self.function_word(t):
-            return self._chain_preposition(c, n)
-        if definite(n) or self.title_word(t) or self.body_word(t) or bare(n) in lex.bodies:
+            return self._chain_preposition(c, w)
+        if (w.definite and not w.prep) or self.title_word(t) or (w.is_("body") and not w.prep):
             # only a body word in construct («نادي», not «الرئاسة») takes a proper noun after it
-            return c.take(t, proper_ok=self.body_word(t) and not definite(n))
-        if (self.glued_preposition(t) or (n[:1] == "ل" and len(n) > 3 and definite(out[-1].norm))) \
-                and not t.text.endswith(PRONOUN_SUFFIXES):  # «الشركة لزبائنها»: an addressee
+            return c.take(t, proper_ok=w.is_("body") and not w.definite)
+        if (self.glued_preposition(t) or (w.loose_prep == "ل" and self._definite_chain(out))) \
+                and not w.pronoun_end:  # «الشركة لزبائنها»: an addressee
             # «المدير التنفيذي لسوق عكاظ», «الهيئة الوطنية لمكافحة الفساد»;
             # «لسوق» takes «عكاظ», «للانتخابات» nothing
-            return c.take(t, proper_ok=not (n[1:3] == "ال" or n[1:2] == "ل"))
-        if n.endswith(lex.nisba_endings) and not any(definite(x.norm) for x in out):
+            return c.take(t, proper_ok=not w.definite)
+        if w.nisba and not any(self._article(x) for x in out):
             return c.take(t)  # «مصدر أمني يمني»
         if c.proper_ok:
             return c.take(t, proper_ok=False)
         return False
 
-    def _chain_preposition(self, c: _Chain, n: str) -> bool:
+    def _chain_preposition(self, c: _Chain, w: Word) -> bool:
         """«مكتب رعاية الشباب في جدة», «مصادر في الشرطة»: «في» and its noun stay in a body's
         title or an indefinite one; any other function word ends the chain."""
         toks, k, j, out = self.toks, c.k, c.j, c.out
-        if n in self.lex.title_prepositions and k + 1 < j \
+        if w.is_("title_preposition") and k + 1 < j \
                 and (self.body_word(out[0]) or not self._definite_chain(out)) \
                 and self.is_word(toks[k + 1]) and not self.hard_stop(toks[k + 1]):
             out.extend(toks[k:k + 2])
-            c.proper_ok = self.body_word(toks[k + 1]) and not definite(toks[k + 1].norm)
+            c.proper_ok = self.body_word(toks[k + 1]) and not self._article(toks[k + 1])
             c.k += 2
             return True
         return False
 
     def plural(self, tok: Token) -> bool:
-        b = bare(strip_conj(tok.norm))
-        return b in self.lex.groups or b.endswith(("ون", "ين")) and len(b) > 5
+        w = word_of(tok)
+        return w.is_("group") or w.plural == "m"
 
     def _definite_chain(self, title_toks: list[Token]) -> bool:
         """«وزير الخارجية» and «رئيس أفغانستان» are definite through their genitive;
         «مسؤول فلسطيني» and «مصادر مطلعة» are not (an adjective follows)."""
-        if definite(title_toks[0].norm) or self.possessed_title(title_toks[0]):
+        if self._article(title_toks[0]) or self.possessed_title(title_toks[0]):
             return True
         if len(title_toks) < 2:
             return False
         for t in title_toks[1:]:
             if self.function_word(t):
                 break  # «مصادر مطلعة في الهند»: what follows في does not make the head definite
-            if definite(t.norm) or self.title_word(t) or self.body_word(t):
+            if self._article(t) or self.title_word(t) or self.body_word(t):
                 return True  # «وزير الخارجية», «سماحة مفتي عام المملكة», «أمين منطقة جازان»
-        second = title_toks[1].norm
-        # a proper noun genitive after a singular head: «رئيس أفغانستان»
-        return not self.plural(title_toks[0]) and not second.endswith(self.lex.nisba_endings + ("ه", "ون", "ين", "ات"))
+        second = word_of(title_toks[1])
+        # a proper noun genitive after a singular head: «رئيس أفغانستان»; not an adjective
+        # (a nisba, a feminine, a plural: «مسؤول فلسطيني», «مصادر مطلعة»)
+        return not self.plural(title_toks[0]) and not (second.nisba or second.feminine or second.plural)
 
     def _name_start(self, tok: Token) -> bool:
-        return (self.is_word(tok) and not self.hard_stop(tok) and not definite(tok.norm)
+        return (self.is_word(tok) and not self.hard_stop(tok) and not self._article(tok)
                 and not self.glued_preposition(tok) and not self.title_word(tok) and not self.body_word(tok))
 
     def _agreement(self, head: Token, kind: str) -> tuple[str, str]:
-        raw = head.text
-        n = bare(strip_conj(head.norm))
-        if n.endswith(("يون", "يين", "ون")) or (n.endswith("ين") and len(n) > 5) or n in self.lex.groups \
-                or (n.endswith("ان") and n[:-2] in self.lex.titles):
+        """(gender, number) of a phrase from its head word: a plural or dual, a feminine ة."""
+        w = word_of(head)
+        if w.plural == "m" or w.is_("group") or w.dual:
             return "m", "pl"
-        if n.endswith("ات") and len(n) > 4:
+        if w.plural == "f":
             return "f", "pl"
-        if raw.endswith("ة") or (kind == "body" and n.endswith("ه")):
+        if w.feminine or (kind == "body" and w.base.endswith("ه") and not w.pronoun_end):
             return "f", "sg"
         if kind in ("person", "title", "source") and self.title_word(head):
             return "m", "sg"
@@ -739,7 +776,7 @@ class PhraseParser:
             k += 1
         verb_next = False
         if k < last and self.function_word(toks[k]):
-            if strip_conj(toks[k].norm) in self.lex.verb_particles:
+            if word_of(toks[k]).is_("verb_particle"):
                 k += 1
                 verb_next = True
             else:
@@ -754,11 +791,10 @@ class PhraseParser:
         if k >= last:
             return None
         t = toks[k]
-        n = strip_conj(t.norm)
         if self.function_word(t):
             return None
-        if definite(n) or self.title_word(t) or self.body_word(t):
+        if self._article(t) or self.title_word(t) or self.body_word(t):
             return self.phrase(k, min(last, k + SUBJECT_WINDOW))
-        if verb_next or (t.norm[:1] == "و" and len(t.norm) > 3):  # a verb: the subject follows
+        if verb_next or word_of(t).conj == "و":  # a verb: the subject follows
             return self.subject_after_cue(k + 1, min(last, k + SUBJECT_WINDOW))
         return None

@@ -16,8 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from qala.nlp import langdata
 from qala.nlp.clitics import (
     CONJUNCTIONS,
+    GLUED_PREPOSITIONS,
     MIN_AFTER_PROCLITIC,
     MIN_BEFORE_SUFFIX,
     PRONOUN_SUFFIXES,
@@ -26,9 +28,16 @@ from qala.nlp.clitics import (
 )
 from qala.nlp.doc import Doc, Token
 from qala.nlp.lexicon import CueForm, Lexicon, cue_form, lexicon
+from qala.nlp.normalize import fold
 
 PREPOSITIONS = "بلك"  # glued onto a known word or an article: «بالحكومة», «كالعادة», «لوزير»
 DUAL_PLURAL = ("ان", "ين", "ون")  # «مسؤولان», «مسؤولين», «المتحدثون»: a title in the dual or plural
+# sound plural endings: (ending, gender, letters it must leave). «ين» leaves four, as it also
+# ends names and duals («بوتين», «حسين», «البلدين»); «مراقبون», «منظمات»; «عيون», «ديون» are none
+SOUND_PLURALS = (("ون", "m", 3), ("ين", "m", 4), ("ات", "f", 3))
+MIN_AFTER_LOOSE_PREP = 2  # letters after a ل/ب read as a possible preposition: «بضم», «لبي بي سي»
+MIN_WITH_PRONOUN = 5  # letters of an unlisted word read as ending in a pronoun: «دعوته», not «شبيه»
+MIN_BEFORE_NISBA = 2  # letters a nisba ending leaves: «أمني», «سني»; «في» is none
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +55,12 @@ class Word:
     classes: frozenset[str]
     cue: CueForm | None
     feminine: bool  # written with a final ة (which ``fold`` makes ه)
+    loose_prep: str = ""  # ل | ب perhaps glued onto an unlisted word («لمكافحة», «بضم»); ``prep`` is ""
+    pronoun_end: str = ""  # a pronoun ending as written («دعوته», «لزبائنها»), whatever the head
+    plural: str = ""  # m | f: a sound plural ending on ``base`` («مراقبون», «منظمات»), else ""
+    nisba: bool = False  # ``base`` ends in a relative-adjective ending («أمني», «أردنيون»)
+    accusative: bool = False  # written with the tanwin «اً» («مراراً»): an adverb or object
+    dual: bool = False  # a listed title in the dual: «مسؤولان»
 
     def is_(self, cls: str) -> bool:
         return cls in self.classes
@@ -68,7 +83,23 @@ CLASS_FIELDS: dict[str, tuple[str, bool]] = {
     "complementizer": ("complementizers", False),
     "name_link": ("name_links", False),
     "compound_second": ("compound_seconds", False),
+    "title_link": ("title_links", False),
+    "title_preposition": ("title_prepositions", False),
+    "source_preposition": ("source_prepositions", False),
+    "addressee_preposition": ("addressee_prepositions", False),
+    "verb_particle": ("verb_particles", False),
+    "before_subject": ("before_subject", False),
 }
+
+
+# classes of the function-word lists, which a name spelt like one does not take («علي»)
+PREPOSITION_CLASSES = {"function", "title_preposition", "source_preposition", "addressee_preposition"}
+
+
+@lru_cache(maxsize=1)
+def _ya_names() -> frozenset[str]:
+    """Names written with a final ي that fold onto a function word written with ى: «علي» / «على»."""
+    return frozenset(fold(w) for w in langdata.lines("ya_names.txt"))
 
 
 def _classes_of(lex: Lexicon, stem: str, base: str) -> set[str]:
@@ -95,11 +126,16 @@ def _known(lex: Lexicon, form: str) -> bool:
     return bool(_classes_of(lex, form, bare(form))) or form in lex.cues
 
 
-def _proclitics(lex: Lexicon, norm: str) -> tuple[str, str, str]:
+def _proclitics(lex: Lexicon, norm: str, tail: str = "") -> tuple[str, str, str]:
     """(conjunction, preposition, stem): «وللحكومه» → (و, ل, الحكومه); «وزير» stays whole."""
     conj, rest = "", norm
-    if rest[:1] in CONJUNCTIONS and len(rest) - 1 >= MIN_AFTER_PROCLITIC and not _known(lex, rest):
-        conj, rest = rest[0], rest[1:]
+    if (
+        rest[:1] in CONJUNCTIONS
+        and len(rest) - 1 >= MIN_AFTER_PROCLITIC
+        and not _known(lex, rest)
+        and not (definite(rest[1:]) and _pronoun_end(rest, tail))
+    ):
+        conj, rest = rest[0], rest[1:]  # not «والدتها» = و + الدتها: no article before a pronoun
     prep = ""
     if rest.startswith("لل") and len(rest) - 1 >= MIN_AFTER_PROCLITIC:
         prep, rest = "ل", "ا" + rest[1:]  # «للمتحدث» = ل + المتحدث
@@ -123,6 +159,39 @@ def _suffix(lex: Lexicon, stem: str, tail: str) -> str:
     return ""
 
 
+def _loose_prep(lex: Lexicon, prep: str, stem: str) -> str:
+    """A ل/ب at the start of an unlisted word, left to the phrase rules to read in context."""
+    if prep or stem[:1] not in GLUED_PREPOSITIONS or len(stem) - 1 < MIN_AFTER_LOOSE_PREP:
+        return ""
+    return "" if _known(lex, stem) else stem[0]
+
+
+def _pronoun_end(stem: str, tail: str) -> str:
+    """The pronoun ending a word is written with (a ه that is no folded ة), on a word long
+    enough to carry one: «دعوته», «فوقها»; «شبيه», «وجيه» are whole words."""
+    if len(stem) < MIN_WITH_PRONOUN:
+        return ""
+    for suf in PRONOUN_SUFFIXES:
+        if tail.endswith(suf) and stem.endswith(suf) and len(stem) - len(suf) >= MIN_BEFORE_SUFFIX:
+            return suf
+    return ""
+
+
+def _plural(base: str) -> str:
+    for suf, gender, least in SOUND_PLURALS:
+        if base.endswith(suf) and len(base) - len(suf) >= least:
+            return gender
+    return ""
+
+
+def _nisba(lex: Lexicon, base: str) -> bool:
+    return any(base.endswith(e) and len(base) - len(e) >= MIN_BEFORE_NISBA for e in lex.nisba_endings)
+
+
+def _tanwin(raw: str) -> bool:
+    return raw.endswith(("اً", "ًا"))
+
+
 def _tail(raw: str) -> str:
     """The last three letters as written (diacritics dropped): «حملة» ends in ة, «أكده» in ه."""
     letters = [ch for ch in raw[-8:] if ch.isalpha()]
@@ -131,13 +200,13 @@ def _tail(raw: str) -> str:
 
 def analyse(norm: str, raw: str = "") -> Word:
     """The analysis of a token with folded form ``norm``, written ``raw``."""
-    return _analyse(norm, _tail(raw))
+    return _analyse(norm, _tail(raw), _tanwin(raw))
 
 
 @lru_cache(maxsize=200_000)
-def _analyse(norm: str, tail: str) -> Word:
+def _analyse(norm: str, tail: str, tanwin: bool = False) -> Word:
     lex = lexicon()
-    conj, prep, stem = _proclitics(lex, norm)
+    conj, prep, stem = _proclitics(lex, norm, tail)
     is_definite = definite(stem)
     base = bare(stem)
     classes = _classes_of(lex, stem, base)
@@ -149,7 +218,25 @@ def _analyse(norm: str, tail: str) -> Word:
         classes.add("cue")
     if norm.isdigit():
         classes.add("number")
-    return Word(conj, prep, is_definite, stem, base, suffix, frozenset(classes), cue, tail.endswith("ة"))
+    if "function" in classes and tail.endswith("ي") and stem in _ya_names():
+        classes -= PREPOSITION_CLASSES  # «علي» the name, not «على»
+    return Word(
+        conj,
+        prep,
+        is_definite,
+        stem,
+        base,
+        suffix,
+        frozenset(classes),
+        cue,
+        tail.endswith("ة"),
+        _loose_prep(lex, prep, stem),
+        _pronoun_end(stem, tail),
+        _plural(base),
+        _nisba(lex, base),
+        tanwin,
+        base.endswith("ان") and base[:-2] in lex.titles,
+    )
 
 
 def word_of(tok: Token) -> Word:
@@ -169,7 +256,7 @@ def add_words(doc: Doc) -> None:
     """Give every token its ``Word`` and every sentence its token range."""
     toks = doc.tokens
     for t in toks:
-        t.word = _analyse(t.norm, _tail(t.text))
+        t.word = _analyse(t.norm, _tail(t.text), _tanwin(t.text))
     k = 0
     for si, s in enumerate(doc.sentences):
         while k < len(toks) and toks[k].sent < si:
