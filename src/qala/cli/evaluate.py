@@ -254,6 +254,13 @@ def analyze_annotated(
     return out
 
 
+def trainers() -> list[Any]:
+    """The learned components that cross-validation refits per fold."""
+    from qala.speaker_train import SpeakerTrainer
+
+    return [SpeakerTrainer()]
+
+
 def corpus_reports(corpus: Path, cv: int, cache: dict[str, dict[str, Any]]) -> list[tuple[str, Report]]:
     """The development row (train split, shipped models), the cross-validated row, the sealed row."""
     from qala.cli.corpus import load_corpus
@@ -271,7 +278,9 @@ def corpus_reports(corpus: Path, cv: int, cache: dict[str, dict[str, Any]]) -> l
     rows = [("development", evaluate([d.gold() for d in train], analyze_annotated(train, None, cache)))]
     if cv:
         try:
-            pooled, _ = cross_validate(train, cv, lambda docs, opts: analyze_annotated(docs, opts, cache))
+            pooled, _ = cross_validate(
+                train, cv, lambda docs, opts: analyze_annotated(docs, opts, cache), trainers()
+            )
         except ValueError as e:
             raise InputError(str(e)) from None
         rows.append(("cross-validated", pooled))

@@ -17,6 +17,7 @@ from qala.nlp.doc import Doc
 from qala.nlp.entities import find_entities
 from qala.nlp.links import find_links
 from qala.nlp.quotes import Candidate, find_statements
+from qala.nlp.ranker import SpeakerRanker, shipped_ranker
 from qala.nlp.segment import split_sentences, tokenize
 from qala.nlp.speakers import attribute, unattributed
 
@@ -31,6 +32,16 @@ class Options:
     quotes: bool = True
     dates: bool = True
     links: bool = True
+    # speakers: the shipped ranker (read once), another trained ``SpeakerRanker``, or the rules alone
+    rank_speakers: bool = True
+    speaker_ranker: SpeakerRanker | None = None
+
+
+def speaker_ranker(options: Options) -> SpeakerRanker | None:
+    """The ranker the speakers component uses under ``options`` (None: the rules alone)."""
+    if not options.rank_speakers:
+        return None
+    return options.speaker_ranker or shipped_ranker()
 
 
 @dataclass(slots=True)
@@ -38,7 +49,9 @@ class _Run:
     """One analysis in progress: the Doc and what components hand to later ones."""
 
     doc: Doc
+    options: Options = Options()
     candidates: list[Candidate] | None = None
+    collect: list | None = None  # the speakers component's candidate sources, when training asks
 
 
 def _segment(run: _Run) -> None:
@@ -57,7 +70,7 @@ def _quotes(run: _Run) -> None:
 
 
 def _speakers(run: _Run) -> None:
-    run.doc.quotes = attribute(run.doc, run.candidates or [])
+    run.doc.quotes = attribute(run.doc, run.candidates or [], speaker_ranker(run.options), run.collect)
 
 
 def _dates(run: _Run) -> None:
@@ -110,7 +123,14 @@ def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = N
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     options = options or Options()
-    run = _Run(Doc(text=text, id=id, meta=dict(meta or {})))
+    run = _Run(Doc(text=text, id=id, meta=dict(meta or {})), options)
+    run_components(run)
+    return run.doc
+
+
+def run_components(run: _Run) -> None:
+    """Runs ``COMPONENTS`` over ``run`` in order, each one isolated (see the module's docstring)."""
+    options = run.options
     failed: set[str] = set()
     for component in COMPONENTS:
         if component.option is not None and not getattr(options, component.option):
@@ -125,4 +145,3 @@ def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = N
         except Exception as e:  # RecursionError and MemoryError included: the article is kept
             failed.add(component.name)
             run.doc.analysis_errors.append((component.name, error_text(e)))
-    return run.doc

@@ -15,10 +15,12 @@ from qala.nlp.lexicon import lexicon
 from qala.nlp.normalize import fold
 from qala.nlp.phrases import NounPhrase, PhraseParser, bare, strip_conj, unglue
 from qala.nlp.quotes import Candidate
+from qala.nlp.ranker import CandidateFinder, Source, SpeakerRanker
 from qala.nlp.referents import EntityNames, History, Mentions, Names, TitledNames, agree, agreement
 from qala.nlp.referents import Said as _Said
 
 RECENT_STATEMENTS = 4  # how far back a title or description looks for its person
+ABSTAIN_BELOW = 0.5  # where the rules give no speaker, the ranker's pick must be at least this likely
 
 
 def _agrees(gender: str, number: str, np: NounPhrase) -> bool:
@@ -315,9 +317,9 @@ class SpeakerResolver:
 
     def speaker(self, c: Candidate) -> Speaker | None:
         got = self.resolve(c)
-        if got is None:
-            return None
-        said, resolution = got
+        return self._speaker(c, *got) if got is not None else None
+
+    def _speaker(self, c: Candidate, said: _Said, resolution: str) -> Speaker:
         self.history.append(said)
         mention = None
         if resolution != "pronoun" and c.np is not None:
@@ -326,15 +328,61 @@ class SpeakerResolver:
         return Speaker(name=said.name, resolution=resolution, mention=mention, title=said.np.title,
                        entity=self.entity_of(said.name, span))
 
+    def ranked(self, c: Candidate, ranker: SpeakerRanker | None, finder: CandidateFinder,
+               collect: list | None) -> tuple[Speaker | None, float | None]:
+        """The rules' answer among the candidates, then the model's pick (and its probability)."""
+        rule = self.resolve(c)
+        if ranker is None and collect is None:
+            return (self._speaker(c, *rule) if rule else None), None
+        sources = finder.sources(c, rule)
+        if collect is not None:
+            collect.append(sources)
+        best = ranker.best(sources) if ranker is not None else None
+        if best is None:
+            return (self._speaker(c, *rule) if rule else None), None
+        src, p = best
+        if rule is None and p < ABSTAIN_BELOW:
+            # the rules found no source (a passive «ووصف بأنه»): only a likely candidate overrides that
+            return None, None
+        if rule is not None and ("rule" in src.origins or "overlaps_rule" in src.feats):
+            # the same source as the rules' answer, another extent of its name: the rules' full name stands
+            return self._speaker(c, *rule), p
+        return self._speaker(c, self._said_of(src, c), self._resolution_of(src, c)), p
 
-def attribute(doc: Doc, cands: list[Candidate]) -> list[Quote]:
-    """Statements of ``doc`` with their speakers, e.g. «وأكد: “...”» → the last speaker named."""
+    def _said_of(self, src: Source, c: Candidate) -> _Said:
+        np = src.np
+        if np is None:
+            s, e = src.spans[0] if src.spans else (c.cue[0], c.cue[0])
+            kind = "body" if src.ent_type == "ORG" else "person"
+            np = NounPhrase(s, e, c.cue_tok, None, src.name, kind, "?", "sg")
+        return _Said(np, src.name, c.cue[0], c.sent)
+
+    @staticmethod
+    def _resolution_of(src: Source, c: Candidate) -> str:
+        if c.np is None:
+            return "pronoun"
+        if "subject" in src.origins:
+            return "headline" if c.shape == "headline" else "explicit"
+        return "title" if c.np.kind == "title" else "description"
+
+
+def attribute(doc: Doc, cands: list[Candidate], ranker: SpeakerRanker | None = None,
+              collect: list | None = None) -> list[Quote]:
+    """Statements of ``doc`` with their speakers, e.g. «وأكد: “...”» → the last speaker named.
+
+    With a ``ranker`` the rules' answer is one candidate among several and the model picks; its
+    probability times the statement's own confidence is the quote's confidence. ``collect``
+    receives each statement's candidate sources (for training)."""
     resolver = SpeakerResolver(doc, cands)
+    finder = CandidateFinder(resolver)
     quotes: list[Quote] = []
     for c in cands:
-        spk = resolver.speaker(c)
+        spk, p = resolver.ranked(c, ranker, finder, collect)
+        confidence = c.confidence if spk else c.confidence * 0.5
+        if spk is not None and p is not None:
+            confidence = c.confidence * p
         quotes.append(Quote(type=c.type, cue=doc.span(*c.cue), content=doc.span(*c.content), speaker=spk,
-                            confidence=c.confidence if spk else c.confidence * 0.5))
+                            confidence=confidence))
     return quotes
 
 

@@ -1,0 +1,134 @@
+"""Training the speaker ranker (``qala train-speakers``) from the annotation corpus.
+
+Each statement the pipeline finds is matched to a gold statement as ``qala eval`` matches them;
+its candidate sources (``qala.nlp.ranker``) are labelled right when the gold speaker or an alias
+is inside the candidate's name, and a logistic regression learns to tell them apart. Only
+articles that may be trained on (``Annotated.may_train``: never SaudiNewsNet) are used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from qala.corpus.standoff import Annotated
+from qala.evaluation import GoldStatement, PredictedStatement, match_statements, speaker_is_right
+from qala.nlp.doc import Doc
+from qala.nlp.pipeline import Options, _Run, run_components
+from qala.nlp.ranker import SpeakerRanker
+
+SEED = 0
+C = 0.5  # inverse L2 strength: a few dozen features, a few thousand statements
+
+Group = list[tuple[dict[str, float], bool]]  # one statement's candidates: features, right or not
+
+
+def statement_groups(d: Annotated) -> list[Group]:
+    """The labelled candidates of each statement found in ``d`` that matches a gold statement."""
+    a = d.article_dict()
+    meta = {"title": a["title"], "url": a["url"], "outlet": a["outlet"], "published": a["date"]}
+    run = _Run(Doc(text=a["text"], id=d.id, meta=meta), Options(rank_speakers=False, dates=False), collect=[])
+    run_components(run)  # the rules alone, collecting each statement's candidates
+    collected, quotes = run.collect or [], run.doc.quotes
+    gold = [GoldStatement.from_dict(q) for q in d.gold()["quotes"]]
+    pred = [PredictedStatement(None, q.type, q.content.text) for q in quotes]
+    groups = []
+    for m in match_statements(gold, pred):
+        g = gold[m.gold]
+        groups.append(
+            [(s.feats, speaker_is_right(s.name, g.speaker, g.aliases)) for s in collected[m.predicted]]
+        )
+    return groups
+
+
+def data_hash(docs: Sequence[Annotated]) -> str:
+    """What the model was trained on: each article's text hash and its statements."""
+    h = hashlib.sha256()
+    for d in sorted(docs, key=lambda d: d.id):
+        h.update(d.id.encode())
+        h.update(hashlib.sha256(d.article.text.encode()).digest())
+        h.update(json.dumps(d.statements, sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def fit(groups: Sequence[Group], c: float = C, seed: int = SEED) -> SpeakerRanker:
+    """A logistic regression over the candidates of statements that have a right one."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [(f, y) for g in groups if any(y for _, y in g) for f, y in g]
+    if not rows or all(y for _, y in rows):
+        raise ValueError("no candidates to learn from (every statement lacks a right or a wrong candidate)")
+    vec = DictVectorizer(sparse=False)
+    x = vec.fit_transform([f for f, _ in rows])
+    model = LogisticRegression(C=c, max_iter=2000, random_state=seed)
+    model.fit(x, [y for _, y in rows])
+    weights = {
+        k: round(float(w), 6) for k, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)
+    }
+    return SpeakerRanker(weights, round(float(model.intercept_[0]), 6), {"candidates": len(rows)})
+
+
+def choice_accuracy(groups: Sequence[Group], ranker: SpeakerRanker | None) -> float:
+    """How often the chosen candidate is right: the model's pick, or (None) the rules' answer."""
+    right = 0
+    for g in groups:
+        if ranker is None:
+            right += any(y for f, y in g if f.get("o_rule"))
+        elif g:
+            feats, y = max(g, key=lambda fy: ranker.probability(fy[0]))
+            if feats.get("overlaps_rule"):  # the pipeline keeps the rules' extent of the same name
+                y = any(y for f, y in g if f.get("o_rule"))
+            right += y
+    return right / len(groups) if groups else 0.0
+
+
+class SpeakerTrainer:
+    """The ``crossval.Trainer`` of the ranker: candidates are extracted once per article."""
+
+    name = "speakers"
+
+    def __init__(self) -> None:
+        self._groups: dict[str, list[Group]] = {}
+
+    def groups(self, docs: Sequence[Annotated]) -> list[Group]:
+        out: list[Group] = []
+        for d in docs:
+            if not d.may_train:
+                continue
+            if d.id not in self._groups:
+                self._groups[d.id] = statement_groups(d)
+            out += self._groups[d.id]
+        return out
+
+    def fit(self, docs: Sequence[Annotated]) -> SpeakerRanker:
+        return fit(self.groups(docs))
+
+    def options(self, model: Any, options: Any) -> Options:
+        return dataclasses.replace(options or Options(), speaker_ranker=model)
+
+
+def train(docs: Sequence[Annotated]) -> tuple[SpeakerRanker, dict[str, Any]]:
+    """The shipped model and what it was made from (article count, data hash, seconds)."""
+    t0 = time.perf_counter()
+    usable = [d for d in docs if d.may_train]
+    trainer = SpeakerTrainer()
+    groups = trainer.groups(usable)
+    ranker = fit(groups)
+    info = {
+        "articles": len(usable),
+        "statements": len(groups),
+        "data_sha256": data_hash(usable),
+        "seed": SEED,
+        "C": C,
+        "rules_accuracy": round(choice_accuracy(groups, None), 4),
+        "ranker_accuracy": round(choice_accuracy(groups, ranker), 4),
+    }
+    ranker = dataclasses.replace(
+        ranker, meta={**ranker.meta, **info}
+    )  # no time: a rerun writes the same file
+    return ranker, {**info, "seconds": round(time.perf_counter() - t0, 1)}
