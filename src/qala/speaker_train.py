@@ -22,7 +22,7 @@ from qala.nlp.pipeline import Options, _Run, run_components
 from qala.nlp.ranker import SpeakerRanker
 
 SEED = 0
-C = 0.5  # inverse L2 strength: a few dozen features, a few thousand statements
+C = 0.3  # inverse L2 strength: a couple of hundred features, a couple of thousand statements
 
 Group = list[tuple[dict[str, float], bool]]  # one statement's candidates: features, right or not
 
@@ -39,9 +39,9 @@ def statement_groups(d: Annotated) -> list[Group]:
     groups = []
     for m in match_statements(gold, pred):
         g = gold[m.gold]
-        groups.append(
-            [(s.feats, speaker_is_right(s.name, g.speaker, g.aliases)) for s in collected[m.predicted]]
-        )
+        labelled = [(s.feats, speaker_is_right(s.name, g.speaker, g.aliases)) for s in collected[m.predicted]]
+        nobody = not any(y for _, y in labelled)
+        groups.append([(f, nobody if "none" in f else y) for f, y in labelled])
     return groups
 
 
@@ -56,21 +56,41 @@ def data_hash(docs: Sequence[Annotated]) -> str:
 
 
 def fit(groups: Sequence[Group], c: float = C, seed: int = SEED) -> SpeakerRanker:
-    """A logistic regression over the candidates of statements that have a right one."""
+    """A conditional logit over each statement's candidates (a softmax per statement, trained to put
+    its mass on the right ones), so the pick's probability is how likely it is the source given
+    the candidates; L2-regularized, fitted by L-BFGS from zero weights (deterministic; ``seed`` is
+    recorded for the file's provenance)."""
+    import numpy as np
+    from scipy.optimize import minimize
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
 
-    rows = [(f, y) for g in groups if any(y for _, y in g) for f, y in g]
-    if not rows or all(y for _, y in rows):
+    usable = [g for g in groups if any(y for _, y in g) and not all(y for _, y in g)]
+    if not usable:
         raise ValueError("no candidates to learn from (every statement lacks a right or a wrong candidate)")
-    vec = DictVectorizer(sparse=False)
-    x = vec.fit_transform([f for f, _ in rows])
-    model = LogisticRegression(C=c, max_iter=2000, random_state=seed)
-    model.fit(x, [y for _, y in rows])
-    weights = {
-        k: round(float(w), 6) for k, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)
-    }
-    return SpeakerRanker(weights, round(float(model.intercept_[0]), 6), {"candidates": len(rows)})
+    vec = DictVectorizer(sparse=True)
+    x = vec.fit_transform([f for g in usable for f, _ in g]).tocsr()
+    y = np.array([float(yy) for g in usable for _, yy in g])
+    sizes = np.array([len(g) for g in usable])
+    group = np.repeat(np.arange(len(usable)), sizes)
+    n_groups = len(usable)
+
+    def loss(w: Any) -> tuple[float, Any]:
+        s = x @ w
+        top = np.full(n_groups, -np.inf)
+        np.maximum.at(top, group, s)
+        e = np.exp(s - top[group])
+        z_all = np.bincount(group, e, n_groups)
+        z_pos = np.bincount(group, e * y, n_groups)
+        value = -np.sum(np.log(z_pos) - np.log(z_all)) + np.dot(w, w) / (2 * c)
+        grad_s = e / z_all[group] - e * y / z_pos[group]
+        return float(value), x.T @ grad_s + w / c
+
+    w0 = np.zeros(x.shape[1])
+    res = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": 3000})
+    weights = {k: round(float(v), 6) for k, v in zip(vec.get_feature_names_out(), res.x, strict=True)}
+    return SpeakerRanker(
+        {k: v for k, v in weights.items() if v}, 0.0, {"candidates": int(x.shape[0]), "seed": seed}
+    )
 
 
 def choice_accuracy(groups: Sequence[Group], ranker: SpeakerRanker | None) -> float:
@@ -80,11 +100,22 @@ def choice_accuracy(groups: Sequence[Group], ranker: SpeakerRanker | None) -> fl
         if ranker is None:
             right += any(y for f, y in g if f.get("o_rule"))
         elif g:
-            feats, y = max(g, key=lambda fy: ranker.probability(fy[0]))
-            if feats.get("overlaps_rule"):  # the pipeline keeps the rules' extent of the same name
+            feats, y = max(g, key=lambda fy: ranker.score(fy[0]))
+            if "none" in feats:
+                y = False  # a statement with no speaker is never right
+            elif feats.get("overlaps_rule") and not feats.get("o_rule") and _keeps_rule(feats, g):
                 y = any(y for f, y in g if f.get("o_rule"))
             right += y
     return right / len(groups) if groups else 0.0
+
+
+def _keeps_rule(feats: dict[str, float], g: Group) -> bool:
+    """``keeps_rule_extent`` on features: a span-only candidate, or one no longer than the rules'."""
+    origins = {k[2:] for k in feats if k.startswith("o_")}
+    if origins <= {"after", "before", "subject"}:
+        return True
+    rule = next((f for f, _ in g if f.get("o_rule")), None)
+    return rule is not None and feats.get("words", 0) <= rule.get("words", 0)
 
 
 class SpeakerTrainer:

@@ -15,12 +15,16 @@ from qala.nlp.lexicon import lexicon
 from qala.nlp.normalize import fold
 from qala.nlp.phrases import NounPhrase, PhraseParser, bare, strip_conj, unglue
 from qala.nlp.quotes import Candidate
-from qala.nlp.ranker import CandidateFinder, Source, SpeakerRanker
+from qala.nlp.ranker import CandidateFinder, Source, SpeakerRanker, keeps_rule_extent
 from qala.nlp.referents import EntityNames, History, Mentions, Names, TitledNames, agree, agreement
 from qala.nlp.referents import Said as _Said
 
 RECENT_STATEMENTS = 4  # how far back a title or description looks for its person
-ABSTAIN_BELOW = 0.5  # where the rules give no speaker, the ranker's pick must be at least this likely
+# The rules' decision stands unless the ranker is fairly sure: it rejects the rules' answer (no
+# candidate is a source) from this probability of "none" up, and names a source where the rules
+# found none from this probability of its pick up.
+REJECT_RULE_AT = 0.6
+NAME_OVER_ABSTAIN_AT = 0.65
 
 
 def _agrees(gender: str, number: str, np: NounPhrase) -> bool:
@@ -341,11 +345,14 @@ class SpeakerResolver:
         if best is None:
             return (self._speaker(c, *rule) if rule else None), None
         src, p = best
-        if rule is None and p < ABSTAIN_BELOW:
-            # the rules found no source (a passive «ووصف بأنه»): only a likely candidate overrides that
-            return None, None
-        if rule is not None and ("rule" in src.origins or "overlaps_rule" in src.feats):
-            # the same source as the rules' answer, another extent of its name: the rules' full name stands
+        if "none" in src.origins and (rule is None or p >= REJECT_RULE_AT):
+            return None, None  # no candidate is a source (a passive «ووصف بأنه», a link footer)
+        if "none" in src.origins:
+            return self._speaker(c, *rule), 1 - p  # the model is unsure the rules' answer is wrong
+        if rule is None and p < NAME_OVER_ABSTAIN_AT:
+            return None, None  # the rules found no source: only a fairly likely candidate overrides that
+        if rule is not None and ("rule" in src.origins or keeps_rule_extent(src, rule[0].name)):
+            # the rules' answer, or another extent of its name: the rules' name and resolution stand
             return self._speaker(c, *rule), p
         return self._speaker(c, self._said_of(src, c), self._resolution_of(src, c)), p
 
@@ -359,11 +366,12 @@ class SpeakerResolver:
 
     @staticmethod
     def _resolution_of(src: Source, c: Candidate) -> str:
+        """How the ranker's pick was found: the clause's own words, or the referent of its title."""
+        if src.origins & {"subject", "after", "before"}:
+            return "headline" if c.shape == "headline" else ("explicit" if c.np is not None else "pronoun")
         if c.np is None:
             return "pronoun"
-        if "subject" in src.origins:
-            return "headline" if c.shape == "headline" else "explicit"
-        return "title" if c.np.kind == "title" else "description"
+        return "title" if c.np.kind in ("title", "body") else "description"
 
 
 def attribute(doc: Doc, cands: list[Candidate], ranker: SpeakerRanker | None = None,
