@@ -171,6 +171,7 @@ class CandidateFinder:
         self.spoken = Spoken()
         self.index = DocIndex(resolver)
         self._complete: dict[str, str] = {}
+        self._word_feats: dict[str, dict[str, float]] = {}
 
     def complete(self, name: str) -> str:
         """The resolver's most complete name, once per name of the document."""
@@ -359,14 +360,14 @@ class CandidateFinder:
 
     def _slot(self, c: Candidate, span: tuple[int, int], f: dict[str, float]) -> None:
         """Where the nearest mention sits: distance, the cue's sentence, after the cue, a paragraph between."""
-        text = self.doc.text
         lo, hi = sorted((span[1], c.cue[0])) if span[0] < c.cue[0] else (c.cue[1], span[0])
-        between = text[lo:hi] if hi - lo < 4000 else text[lo : lo + 2000] + "\n" + text[hi - 2000 : hi]
-        f["words_between"] = math.log1p(len(between.split())) / 3
+        ts = self.r.token_starts
+        sent = self.index.sent_of(span[0])
+        f["words_between"] = math.log1p(max(0, bisect_left(ts, hi) - bisect_left(ts, lo))) / 3
         f["after_cue"] = float(span[0] >= c.cue[1])
-        f["para_break"] = float("\n" in between)
-        f["same_sentence"] = float(not any(ch in between for ch in ".!؟?"))
-        f["sent_dist"] = math.log1p(abs(c.sent - self.index.sent_of(span[0]))) / 2
+        f["para_break"] = float(self.doc.text.find("\n", lo, hi) >= 0)
+        f["same_sentence"] = float(sent == c.sent)
+        f["sent_dist"] = math.log1p(abs(c.sent - sent)) / 2
         f.update(self.index.slots.get(span[0], {}))
         if c.np is not None and c.cue[1] <= span[0] < c.np.start:
             f["before_subject"] = 1.0  # between the cue and the clause's subject: a relaying medium
@@ -393,16 +394,26 @@ class CandidateFinder:
 
     def _words(self, src: Source, f: dict[str, float]) -> None:
         """The word classes of the candidate's own words: what a source is not (a place, a date,
-        a prepositional phrase, a link footer) and what heads it."""
-        words = [strip_conj(w) for w in fold(src.name).split()]
+        a prepositional phrase, a link footer) and what heads it (once per name of the document)."""
+        got = self._word_feats.get(src.name)
+        if got is None:
+            got = self._word_feats[src.name] = self._word_classes(src.name)
+        f.update(got)
+        if src.spans:
+            s, e = src.spans[0]
+            f["w_loc"] = float(any(ent.type == "LOC" for _, _, ent in self.r.mentions.overlapping(s, e)))
+
+    def _word_classes(self, name: str) -> dict[str, float]:
+        words = [strip_conj(w) for w in fold(name).split()]
+        f: dict[str, float] = {}
         if not words:
-            return
+            return f
         lex = self.lex
         first, last = bare(words[0]), bare(words[-1])
         f["w_glued_prep"] = float(len(words[0]) > 3 and words[0][0] in "لب" and words[0][1:3] in ("ال", "ل"))
         f["w_function"] = float(any(w in lex.function_words for w in words))
         f["w_time"] = float(any(w in lex.time_words for w in words))
-        f["w_digit"] = float(any(ch.isdigit() for ch in src.name))
+        f["w_digit"] = float(any(ch.isdigit() for ch in name))
         f["w_place_head"] = float(first in lex.place_heads)
         f["w_title_head"] = float(first in lex.titles)
         f["w_body_head"] = float(first in lex.bodies)
@@ -412,9 +423,7 @@ class CandidateFinder:
         f["w_complementizer"] = float(any(w in lex.complementizers for w in words))
         f["w_cue"] = float(any(cue_form(w, lex) is not None for w in words[1:]))
         f["w_definite"] = float(definite(words[0]))
-        if src.spans:
-            s, e = src.spans[0]
-            f["w_loc"] = float(any(ent.type == "LOC" for _, _, ent in self.r.mentions.overlapping(s, e)))
+        return {k: v for k, v in f.items() if v}
 
     def _referent(self, c: Candidate, src: Source, ctx: Context, f: dict[str, float]) -> None:
         """How well an entity named earlier fits the clause's title or generic noun."""
