@@ -110,11 +110,11 @@ class DocIndex:
         for s, _, ent in self.mentions:
             k = bisect_left(tstarts, s)
             self.slots[s] = _mention_slot(resolver.parser, toks, k)
-            before = [bare(strip_conj(toks[j].norm)) for j in range(max(0, k - 3), k)]
+            before = [bare(toks[j].norm) for j in range(max(0, k - 3), k)]
             self.issued.append(any(w in lex.documents or _unglued(w) in lex.documents for w in before))
             heads = self.heads.setdefault(ent.id, _name_heads(ent))
             if before:
-                heads.add(_unglued(before[-1]))
+                heads.update((_unglued(before[-1]), _unglued(bare(strip_conj(before[-1])))))
             self.positions.setdefault(ent.id, []).append(s)
 
     def sent_of(self, pos: int) -> int:
@@ -154,8 +154,8 @@ def _name_heads(ent: Any) -> set[str]:
     out = set()
     for n in (ent.name, *ent.titles):
         words = fold(n).split()
-        if words:
-            out.add(bare(strip_conj(words[0])))
+        if words:  # «وزارة» keeps its و: a name's first word carries no conjunction
+            out.add(bare(words[0]))
     return out
 
 
@@ -338,13 +338,19 @@ class CandidateFinder:
         head = bare(strip_conj(words[0])) if words else ""
         if head in self.lex.documents:
             kind = "document"
-        elif subject.kind == "title" or (
-            subject.kind in ("body", "source") and subject.definite and len(words) <= 2
-        ):
-            kind = "title" if subject.kind == "title" else "anaphor"
+        elif subject.kind == "title":
+            kind = "title"
+        elif words and definite(strip_conj(words[0])) and self._unnamed(subject):
+            kind = "anaphor"  # «الوزارة في بيان», «المصدر نفسه», «الجهاز الأمني»: named before, not here
         else:
             kind = "named"
         return Context(kind, head, bare((subject.title_key or "").split()[0]) if subject.title_key else "")
+
+    def _unnamed(self, np: NounPhrase) -> bool:
+        """A definite phrase with no PER/ORG mention inside: it refers back rather than names."""
+        return not any(
+            ent.type in ("PER", "ORG") for _, _, ent in self.r.mentions.overlapping(np.start, np.end)
+        )
 
     def _nearest(self, c: Candidate, src: Source) -> tuple[int, int] | None:
         spans = list(src.spans)
