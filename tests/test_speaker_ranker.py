@@ -1,4 +1,5 @@
-"""The speaker ranker: trained on a small sample it beats the rules' answer on held-out articles."""
+"""The speaker ranker: trained on a small sample it beats the rules' answer and the nearest
+candidate on held-out articles; the shipped model is the one the corpus's train split gives."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def test_ranker_trained_on_a_sample_beats_the_rules_on_held_out_articles(corpus_
     train = [d for d in parts[0] + parts[1] if d.may_train][:120]
     held = trainer.groups(parts[2])
     ranker = fit(trainer.groups(train))
+    assert fit(trainer.groups(train)).weights == ranker.weights  # fixed fitting: a rerun is the same model
     rules, ranked = choice_accuracy(held, None), choice_accuracy(held, ranker)
     nearest = sum(
         max(g, key=lambda fy: (fy[0].get("same_sentence", 0), -fy[0].get("words_between", 9)))[1]
@@ -57,3 +59,4 @@ def test_ranker_options_pickle_and_the_rules_still_run_alone(text):
     rules = analyze(text, options=Options(rank_speakers=False))
     assert [q.speaker.name for q in ranked.quotes] == [q.speaker.name for q in rules.quotes]
     assert all(0.0 < q.confidence < 1.0 for q in ranked.quotes)
+

@@ -2,8 +2,10 @@
 
 Each statement the pipeline finds is matched to a gold statement as ``qala eval`` matches them;
 its candidate sources (``qala.nlp.ranker``) are labelled right when the gold speaker or an alias
-is inside the candidate's name, and a logistic regression learns to tell them apart. Only
-articles that may be trained on (``Annotated.may_train``: never SaudiNewsNet) are used.
+is inside the candidate's name ("none" is right when no candidate is), and a conditional logit
+learns to put each statement's probability on its right candidates. Only articles that may be
+trained on (``Annotated.may_train``: never SaudiNewsNet) are used; the candidates come from the
+rules alone, so the model never learns from its own picks.
 """
 
 from __future__ import annotations

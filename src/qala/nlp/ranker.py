@@ -1,10 +1,15 @@
 """Speaker ranking: the rules propose candidate sources, a small trained model picks one.
 
-For «وأكد: “...”» the candidates are the rules' answer, the people and bodies NER found in this
-and the preceding sentences, the titled names of the document and its earlier speakers; each
-gets general features (slot, distance, paragraph break, agreement with the cue, who spoke last)
-and the logistic model's probability that it is the source. Features come from the Doc's
-layers only: no article string is ever a feature.
+For «وأكد: “...”» the candidates are the rules' answer, the clause's subject and the words of its
+subject slot (a role phrase such as «أحد المستخدمين» stays one), the people and bodies NER found in
+this and the preceding sentences, the people and bodies named earlier in the whole document (whom
+«الوزارة» or «المدير الفني» may stand for; issuers after «بيان»), the titled names of the document,
+its earlier speakers, and "none" (no candidate is a source). Each gets general features (slot,
+token and sentence distance, paragraph break, the mention's place in its clause, agreement with
+the cue, head and title match to the clause's generic noun, who spoke last and how often, the word
+classes of its own words) and a conditional logit turns the scores of one statement's candidates
+into probabilities. Features come from the Doc's layers and lexicon classes only: no article
+string is ever a feature.
 """
 
 from __future__ import annotations
