@@ -157,7 +157,7 @@ def test_analysis_errors_ingest_keeps_an_article_a_component_fails_on(
     monkeypatch.setattr(
         pipeline,
         "COMPONENTS",
-        tuple(pipeline.Component(c.name, c.requires, boom, c.option) if c.name == "speakers" else c
+        tuple(pipeline.Component(c.name, c.requires, boom, c.option, c.adds, c.uses) if c.name == "speakers" else c
               for c in pipeline.COMPONENTS),
     )
     source = tmp_path / "in.jsonl"

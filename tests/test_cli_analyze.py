@@ -163,7 +163,7 @@ def test_analyze_failing_component_is_a_warning_and_the_doc_is_printed(
     monkeypatch.setattr(
         pipeline,
         "COMPONENTS",
-        tuple(pipeline.Component(c.name, c.requires, boom, c.option) if c.name == "speakers" else c
+        tuple(pipeline.Component(c.name, c.requires, boom, c.option, c.adds, c.uses) if c.name == "speakers" else c
               for c in pipeline.COMPONENTS),
     )
     done = CliRunner().invoke(app, ["analyze", str(text_file), "--format", "json"])

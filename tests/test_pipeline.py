@@ -20,7 +20,7 @@ def _failing(name: str, exc: BaseException, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(
         pipeline,
         "COMPONENTS",
-        tuple(pipeline.Component(c.name, c.requires, boom, c.option) if c.name == name else c
+        tuple(pipeline.Component(c.name, c.requires, boom, c.option, c.adds, c.uses) if c.name == name else c
               for c in pipeline.COMPONENTS),
     )
 
@@ -86,8 +86,8 @@ def test_pipeline_failing_segmentation_skips_what_needs_it(monkeypatch: pytest.M
     _failing("segment", RecursionError("maximum recursion depth exceeded"), monkeypatch)
     doc = analyze(TEXT)
     assert doc.sentences == [] and doc.tokens == [] and doc.entities == [] and doc.quotes == []
-    assert [c for c, _ in doc.analysis_errors] == ["segment", "entities", "quotes", "speakers", "dates"]
-    assert doc.analysis_errors[1] == ("entities", "skipped: segment failed")
+    assert [c for c, _ in doc.analysis_errors] == ["segment", "words", "entities", "quotes", "speakers", "dates"]
+    assert doc.analysis_errors[2] == ("entities", "skipped: words failed")
     assert [x.url for x in doc.links] == ["https://youtu.be/JMe5eRIXW7g"]  # links need no segmentation
 
 
@@ -112,3 +112,49 @@ def test_pipeline_options_turn_components_off_without_errors() -> None:
     doc = analyze(TEXT, options=pipeline.Options(entities=False, quotes=False))
     assert doc.entities == [] and doc.quotes == [] and doc.dates and doc.links
     assert doc.analysis_errors == []
+
+
+def _my_ner(run: pipeline.Run) -> None:
+    """A user's NER: every token spelled بوتين is a person (enough to see it used)."""
+    from qala.nlp.doc import Entity
+
+    spans = [run.doc.span(t.start, t.end) for t in run.doc.tokens if t.norm == "بوتين"]
+    run.doc.entities = [Entity("E1", "بوتين", "PER", [], spans)] if spans else []
+
+
+def test_pipeline_swaps_a_component_without_editing_core_files() -> None:
+    mine = pipeline.Component("my-ner", ("words",), _my_ner, "entities", adds=("entities",))
+    pipe = pipeline.Pipeline.default().replace("entities", mine)
+    assert pipe.names == ["segment", "words", "my-ner", "quotes", "speakers", "dates", "links"]
+    doc = analyze(TEXT, pipeline=pipe)
+    assert [(e.name, e.type) for e in doc.entities] == [("بوتين", "PER")]
+    assert [q.content.text for q in doc.quotes] == ["الوضع صعب"]
+    assert doc.analysis_errors == []
+
+
+def test_pipeline_drops_a_component() -> None:
+    doc = analyze(TEXT, pipeline=pipeline.Pipeline.default().without("links"))
+    assert doc.links == [] and doc.quotes and doc.analysis_errors == []
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.without("words"), "component 'entities' needs 'words', which no earlier component adds"),
+        (lambda p: p.without("quotes"), "component 'speakers' needs 'candidates'"),
+        (lambda p: p.without("ner"), "no component 'ner' to drop"),
+        (lambda p: pipeline.Pipeline([*p.components, p.components[0]]), "component 'segment' appears twice"),
+    ],
+    ids=["words", "quotes", "unknown", "twice"],
+)
+def test_pipeline_is_checked_once_when_made(make, message: str) -> None:
+    with pytest.raises(pipeline.PipelineError, match=message):
+        make(pipeline.Pipeline.default())
+
+
+def test_pipeline_declares_what_speakers_use_without_needing() -> None:
+    """Speaker rules read entities when there are some: declared, so turning NER off is no surprise."""
+    by_name = {c.name: c for c in pipeline.Pipeline.default().components}
+    assert "entities" in by_name["speakers"].uses and "entities" not in by_name["speakers"].requires
+    doc = analyze(TEXT, options=pipeline.Options(entities=False))
+    assert doc.entities == [] and doc.quotes[0].speaker is not None

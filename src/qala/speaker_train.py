@@ -33,7 +33,7 @@ def statement_groups(d: Annotated) -> list[Group]:
     """The labelled candidates of each statement found in ``d`` that matches a gold statement."""
     a = d.article_dict()
     meta = {"title": a["title"], "url": a["url"], "outlet": a["outlet"], "published": a["date"]}
-    run = _Run(Doc(text=a["text"], id=d.id, meta=meta), Options(rank_speakers=False, dates=False), collect=[])
+    run = _Run(Doc(text=a["text"], id=d.id, meta=meta), options=Options(rank_speakers=False, dates=False), collect=[])
     run_components(run)  # the rules alone, collecting each statement's candidates
     collected, quotes = run.collect or [], run.doc.quotes
     gold = [GoldStatement.from_dict(q) for q in d.gold()["quotes"]]
@@ -114,7 +114,7 @@ def choice_accuracy(groups: Sequence[Group], ranker: SpeakerRanker | None) -> fl
 def _keeps_rule(feats: dict[str, float], g: Group) -> bool:
     """``keeps_rule_extent`` on features: a span-only candidate, or one no longer than the rules'."""
     origins = {k[2:] for k in feats if k.startswith("o_")}
-    if origins <= {"after", "before", "subject"}:
+    if origins <= {"after", "before", "subject"} or feats.get("w_document"):
         return True
     rule = next((f for f, _ in g if f.get("o_rule")), None)
     return rule is not None and feats.get("words", 0) <= rule.get("words", 0)

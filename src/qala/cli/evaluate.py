@@ -255,10 +255,11 @@ def analyze_annotated(
 
 
 def trainers() -> list[Any]:
-    """The learned components that cross-validation refits per fold."""
+    """The learned components that cross-validation refits per fold (each composes the options)."""
     from qala.speaker_train import SpeakerTrainer
+    from qala.statement_train import StatementTrainer
 
-    return [SpeakerTrainer()]
+    return [StatementTrainer(), SpeakerTrainer()]
 
 
 def corpus_reports(corpus: Path, cv: int, cache: dict[str, dict[str, Any]]) -> list[tuple[str, Report]]:

@@ -23,17 +23,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
-from importlib.resources import files
 
 from babel.dates import get_day_names, get_month_names
 from hijridate import Hijri
 
+from qala.nlp import langdata
 from qala.nlp.doc import DateSpan, Doc, Quote
 from qala.nlp.normalize import fold, normalize
 
 # CLDR locales whose wide month names are the three Gregorian series news uses.
 _CLDR_MONTH_LOCALES = ("ar", "ar_LB", "ar_TN", "ar_MA")
 _MIN_YEAR, _MAX_YEARS_AHEAD = 1900, 15  # bare 4-digit numbers read as years
+_MIN_YEAR_DIGITS = 3  # inside a date, a number this long is a year («1436هـ»), a shorter one the day
 # Roles of date_words.tsv that are context around a date, not words inside one.
 _CONTEXT_ROLES = frozenset(
     {"future", "future_stop", "not_date", "not_today", "day_adjective", "year_noun", "year_quantity"}
@@ -44,13 +45,7 @@ _CONTEXT_ROLES = frozenset(
 _FUTURE_WEIGHT = 1.5
 
 
-def _lines(name: str) -> list[list[str]]:
-    text = files("qala").joinpath("lang", "ar", name).read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            rows.append([c.strip() for c in line.split("\t")])
-    return rows
+_lines = langdata.rows
 
 
 def _key(form: str) -> str:
@@ -231,37 +226,62 @@ class _Reading:
     before_christ: bool = False
 
 
-def _read(folded: str, lex: DateLexicon) -> _Reading:
-    """Read the words of a folded span left to right: «الجمعه 4 سبتمبر/ايلول» → weekday, day, month."""
-    r = _Reading()
-    head = None  # what a following shift or anaphor word applies to
-    this = False
-    words = [" ".join(w.split()) for w in lex.lexer.findall(folded)]
-    for i, w in enumerate(words):
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        if w.isdigit():
-            n = int(w)
-            if r.ago:
-                r.count = n
-            elif len(w) >= 3:
-                r.years += 1
-                r.year = n if r.year is None else r.year
-            elif r.day is None:
-                r.day = n
-            continue
-        roles = lex.lexemes.get(w, {})
+class _Reader:
+    """Reads a span's words into a ``_Reading``; remembers what a shift word would apply to."""
+
+    def __init__(self, lex: DateLexicon) -> None:
+        self.lex = lex
+        self.r = _Reading()
+        self.head: str | None = None  # month | weekday | unit: what a following shift applies to
+        self.this = False  # «هذا»/«الجاري» seen: the next unit is the current one
+        self.steps = (self.calendar_word, self.count_word, self.unit_word, self.relative_word, self.marker_word)
+
+    def read(self, folded: str) -> _Reading:
+        words = [" ".join(w.split()) for w in self.lex.lexer.findall(folded)]
+        for i, w in enumerate(words):
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if w.isdigit():
+                self.number(w)
+                continue
+            roles = self.lex.lexemes.get(w, {})
+            # the steps in order: the first that knows the word takes it
+            any(step(w, nxt, roles) for step in self.steps)
+        return self.r
+
+    def number(self, w: str) -> None:
+        """A number counts after «قبل», is a year with three digits or more, else the day."""
+        r = self.r
+        n = int(w)
+        if r.ago:
+            r.count = n
+        elif len(w) >= _MIN_YEAR_DIGITS:
+            r.years += 1
+            r.year = n if r.year is None else r.year
+        elif r.day is None:
+            r.day = n
+
+    def calendar_word(self, w: str, nxt: str, roles: dict[str, str]) -> bool:
+        """A month (the first named one counts), a weekday or an ordinal day («الرابع»)."""
+        r = self.r
         cal = "gregorian" if "gregorian" in roles else "hijri" if "hijri" in roles else None
         if cal:
             if r.month is None:
                 r.month, r.calendar = int(roles[cal]), cal
             r.months_named += 1
-            r.ambiguous_month = r.months_named == 1 and w in lex.context_months
-            head = "month"
+            r.ambiguous_month = r.months_named == 1 and w in self.lex.context_months
+            self.head = "month"
         elif "weekday" in roles:
-            r.weekday, head = int(roles["weekday"]), "weekday"
+            r.weekday, self.head = int(roles["weekday"]), "weekday"
         elif "ordinal" in roles:
             r.day = int(roles["ordinal"]) if r.day is None else r.day
-        elif "ago" in roles:
+        else:
+            return False
+        return True
+
+    def count_word(self, w: str, nxt: str, roles: dict[str, str]) -> bool:
+        """«قبل يومين», «قبل ثلاثة أسابيع»: «قبل», then what it counts and how many."""
+        r = self.r
+        if "ago" in roles:
             r.ago = True
         elif r.ago and "counted" in roles:
             unit, _, n = roles["counted"].partition(" ")
@@ -269,35 +289,62 @@ def _read(folded: str, lex: DateLexicon) -> _Reading:
             r.count = int(n) if n else r.count  # «قبل أيام» (no count) is too vague to date
         elif r.ago and "cardinal" in roles:
             r.count = int(roles["cardinal"])
-        elif "unit" in roles and not nxt.isdigit():
-            r.unit, head = roles["unit"], "unit"
-            if this:
+        else:
+            return False
+        return True
+
+    def unit_word(self, w: str, nxt: str, roles: dict[str, str]) -> bool:
+        """A unit («الأسبوع», not «عام» before its number), «عام», «نفس», «اليوم التالي»."""
+        r = self.r
+        if "unit" in roles and not nxt.isdigit():
+            r.unit, self.head = roles["unit"], "unit"
+            if self.this:
                 r.unit_shift = 0
         elif "year_word" in roles:
             r.year_word = True
         elif "same" in roles:
             r.same = True
-        elif w == "اليوم" and (r.same or "anaphor" in lex.lexemes.get(nxt, {})):
-            r.unit, head = "day", "unit"
-        elif "deictic" in roles:
+        elif w == "اليوم" and (r.same or "anaphor" in self.lex.lexemes.get(nxt, {})):
+            r.unit, self.head = "day", "unit"
+        else:
+            return False
+        return True
+
+    def relative_word(self, w: str, nxt: str, roles: dict[str, str]) -> bool:
+        """«أمس», «هذا», «الماضي» (shifts what was named last: unit, month or weekday), «نفسه»."""
+        r = self.r
+        if "deictic" in roles:
             r.deictic = int(roles["deictic"])
         elif "this" in roles:
-            this = True
+            self.this = True
         elif "shift" in roles:
             shift = int(roles["shift"])
-            if head == "unit":
+            if self.head == "unit":
                 r.unit_shift = shift
-            elif head == "month":
+            elif self.head == "month":
                 r.month_shift = shift
-            elif head == "weekday":
+            elif self.head == "weekday":
                 r.weekday_shift = shift
         elif "anaphor" in roles:
             r.anaphor = int(roles["anaphor"])
-        elif "hijri_marker" in roles:
-            r.hijri = True
+        else:
+            return False
+        return True
+
+    def marker_word(self, w: str, nxt: str, roles: dict[str, str]) -> bool:
+        """«هـ» (a Hijri year), «قبل الميلاد»."""
+        if "hijri_marker" in roles:
+            self.r.hijri = True
         elif "before_christ" in roles:
-            r.before_christ = True
-    return r
+            self.r.before_christ = True
+        else:
+            return False
+        return True
+
+
+def _read(folded: str, lex: DateLexicon) -> _Reading:
+    """Read the words of a folded span left to right: «الجمعه 4 سبتمبر/ايلول» → weekday, day, month."""
+    return _Reader(lex).read(folded)
 
 
 # --- resolving ------------------------------------------------------------------------------
@@ -383,86 +430,127 @@ def _hijri_value(r: _Reading, year: int) -> str | None:
 
 
 def _resolve(r: _Reading, anchor: date | None, last: _Point | None, forward: bool) -> _Point | str | None:
-    """The value of a reading: a ``_Point``, an interval string (Hijri), or None."""
-    year = r.year
+    """The value of a reading: a ``_Point``, an interval string (Hijri), or None.
+
+    The steps go from the most to the least specific thing a span names: a Hijri date, a
+    month (with its day), a day of «الشهر», a weekday or «أمس», «قبل يومين», a relative
+    unit («الأسبوع الماضي», «العام نفسه»), a bare year."""
     if r.before_christ or r.years >= 2:
-        return None
+        return None  # «عام 550 قبل الميلاد», a season «2017/2018»: no single value
     if r.hijri or r.calendar == "hijri":
-        return _hijri_value(r, year) if year is not None else None
-    if r.unit == "year" and r.unit_shift is not None and year is None:
-        year = anchor.year + r.unit_shift if anchor else None
-        if year is None:
-            return None
-    if r.unit == "year" and r.anaphor is not None and year is None:
-        if last is None:
-            return None
-        year = last.day.year + r.anaphor
+        return _hijri_value(r, r.year) if r.year is not None else None
+    known, year = _unit_year(r, anchor, last)
+    if not known:
+        return None
     if r.month is not None:
-        if year is None:
-            if anchor is None:
-                return None
-            year = _nearest_year(anchor, r.month, r.day, r.month_shift)
-            if year is None:
-                return None
-        if r.day is not None:
-            return _Point(date(year, r.month, r.day), "day") if _valid(year, r.month, r.day) else None
-        return _Point(date(year, r.month, 1), "month")
-    if r.unit == "month" and r.day is not None:  # «24 من الشهر ذاته», «الثامن عشر من الشهر الجاري»
-        base = last.day if r.anaphor is not None and last and last.precision in ("day", "month") else anchor
-        if base is None:
-            return None
-        base = _add_months(base, r.unit_shift or 0)
-        return (
-            _Point(date(base.year, base.month, r.day), "day")
-            if _valid(base.year, base.month, r.day)
-            else None
-        )
+        return _month_value(r, year, anchor)
+    if r.unit == "month" and r.day is not None:
+        return _day_of_month(r, anchor, last)
     if r.weekday is not None or r.deictic is not None:
-        if anchor is None:
-            return None
-        base = anchor + timedelta(days=r.deictic or 0)
-        if r.weekday is None:
-            return _Point(base, "day")
-        if r.deictic is not None:  # «اليوم الثلاثاء» in a text stamped Wednesday: trust the weekday
-            delta = (r.weekday - base.weekday() + 3) % 7 - 3
-            return _Point(base + timedelta(days=delta), "day")
-        return _Point(_weekday_date(anchor, r.weekday, r.weekday_shift, forward), "day")
+        return _day_value(r, anchor, forward)
     if r.ago:
-        if anchor is None or r.count is None or r.counted is None:
-            return None
-        n = r.count
-        if r.counted == "day":
-            return _Point(anchor - timedelta(days=n), "day")
-        if r.counted == "week":
-            return _Point(anchor - timedelta(weeks=n), "week")
-        if r.counted == "month":
-            return _Point(_add_months(anchor, -n), "month")
-        return _Point(anchor.replace(year=anchor.year - n, day=1), "year")
+        return _ago_value(r, anchor)
     if r.unit is not None and (r.unit_shift is not None or r.anaphor is not None or r.same):
-        if r.anaphor is not None or r.same:
-            if year is not None and r.same and anchor is not None:  # «نفس اليوم من عام 1957»
-                return (
-                    _Point(date(year, anchor.month, anchor.day), "day")
-                    if _valid(year, anchor.month, anchor.day)
-                    else None
-                )
-            if last is None or r.unit == "day" and last.precision != "day":
-                return None
-            base, shift, precision = last.day, r.anaphor or 0, r.unit
-        else:
-            if anchor is None:
-                return None
-            base, shift, precision = anchor, r.unit_shift or 0, r.unit
-        if precision == "day":
-            return _Point(base + timedelta(days=shift), "day")
-        if precision == "week":
-            return _Point(base + timedelta(weeks=shift), "week")
-        if precision == "month":
-            return _Point(_add_months(base, shift), "month")
-        return _Point(date(base.year + shift, 1, 1), "year")
+        return _unit_value(r, year, anchor, last)
     if year is not None:
         return _Point(date(year, 1, 1), "year") if 1 <= year <= 9999 else None
     return None
+
+
+def _unit_year(r: _Reading, anchor: date | None, last: _Point | None) -> tuple[bool, int | None]:
+    """(known, year): the written year, else the one «العام الماضي» or «العام نفسه» means;
+    known is False when that needs an anchor or an earlier date the text does not give."""
+    year = r.year
+    if r.unit == "year" and r.unit_shift is not None and year is None:
+        if anchor is None:
+            return False, None
+        year = anchor.year + r.unit_shift
+    if r.unit == "year" and r.anaphor is not None and year is None:
+        if last is None:
+            return False, None
+        year = last.day.year + r.anaphor
+    return True, year
+
+
+def _month_value(r: _Reading, year: int | None, anchor: date | None) -> _Point | None:
+    """«4 سبتمبر 2015», «سبتمبر الماضي»: without a year, the one nearest the anchor."""
+    if r.month is None:
+        return None
+    if year is None:
+        if anchor is None:
+            return None
+        year = _nearest_year(anchor, r.month, r.day, r.month_shift)
+        if year is None:
+            return None
+    if r.day is not None:
+        return _Point(date(year, r.month, r.day), "day") if _valid(year, r.month, r.day) else None
+    return _Point(date(year, r.month, 1), "month")
+
+
+def _day_of_month(r: _Reading, anchor: date | None, last: _Point | None) -> _Point | None:
+    """«24 من الشهر ذاته» (the month of the last date), «الثامن عشر من الشهر الجاري» (the anchor's)."""
+    if r.day is None:
+        return None
+    base = last.day if r.anaphor is not None and last and last.precision in ("day", "month") else anchor
+    if base is None:
+        return None
+    base = _add_months(base, r.unit_shift or 0)
+    return _Point(date(base.year, base.month, r.day), "day") if _valid(base.year, base.month, r.day) else None
+
+
+def _day_value(r: _Reading, anchor: date | None, forward: bool) -> _Point | None:
+    """«أمس», «الجمعة», «الأحد الماضي», «اليوم الثلاثاء»: a day counted from the anchor."""
+    if anchor is None:
+        return None
+    base = anchor + timedelta(days=r.deictic or 0)
+    if r.weekday is None:
+        return _Point(base, "day")
+    if r.deictic is not None:  # «اليوم الثلاثاء» in a text stamped Wednesday: trust the weekday
+        delta = (r.weekday - base.weekday() + 3) % 7 - 3
+        return _Point(base + timedelta(days=delta), "day")
+    return _Point(_weekday_date(anchor, r.weekday, r.weekday_shift, forward), "day")
+
+
+def _ago_value(r: _Reading, anchor: date | None) -> _Point | None:
+    """«قبل يومين», «قبل ثلاثة أشهر»: back from the anchor, as precise as what is counted."""
+    if anchor is None or r.count is None or r.counted is None:
+        return None
+    n = r.count
+    if r.counted == "day":
+        return _Point(anchor - timedelta(days=n), "day")
+    if r.counted == "week":
+        return _Point(anchor - timedelta(weeks=n), "week")
+    if r.counted == "month":
+        return _Point(_add_months(anchor, -n), "month")
+    return _Point(anchor.replace(year=anchor.year - n, day=1), "year")
+
+
+def _unit_value(r: _Reading, year: int | None, anchor: date | None, last: _Point | None) -> _Point | None:
+    """«الأسبوع الماضي» (from the anchor), «العام نفسه», «اليوم التالي» (from the last date),
+    «نفس اليوم من عام 1957» (the anchor's day in that year)."""
+    if r.anaphor is not None or r.same:
+        if year is not None and r.same and anchor is not None:
+            return _Point(date(year, anchor.month, anchor.day), "day") if _valid(year, anchor.month, anchor.day) \
+                else None
+        if last is None or r.unit == "day" and last.precision != "day":
+            return None
+        base, shift = last.day, r.anaphor or 0
+    else:
+        if anchor is None:
+            return None
+        base, shift = anchor, r.unit_shift or 0
+    return _shifted(base, shift, r.unit or "year")
+
+
+def _shifted(base: date, shift: int, precision: str) -> _Point:
+    """``base`` moved by ``shift`` days, weeks, months or years, at that precision."""
+    if precision == "day":
+        return _Point(base + timedelta(days=shift), "day")
+    if precision == "week":
+        return _Point(base + timedelta(weeks=shift), "week")
+    if precision == "month":
+        return _Point(_add_months(base, shift), "month")
+    return _Point(date(base.year + shift, 1, 1), "year")
 
 
 # --- finding --------------------------------------------------------------------------------

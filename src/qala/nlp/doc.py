@@ -8,7 +8,10 @@ highlighted exactly. ``Doc.to_dict()`` is the JSON form of ``spec/output.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qala.nlp.words import Word
 
 
 @dataclass(slots=True)
@@ -36,12 +39,15 @@ class Token:
     text: str
     norm: str
     sent: int = 0
+    word: Word | None = None  # its analysis, from the word layer (``qala.nlp.words``)
 
 
 @dataclass(slots=True)
 class Sentence:
     start: int
     end: int
+    tok_start: int = 0  # its tokens are ``doc.tokens[tok_start:tok_end]`` (set by the word layer)
+    tok_end: int = 0
 
 
 @dataclass(slots=True)

@@ -10,23 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from qala.nlp.clitics import bare, skeleton
 from qala.nlp.doc import Doc, Entity
 from qala.nlp.lexicon import lexicon
 from qala.nlp.normalize import fold
-
-LONG_VOWELS = str.maketrans("", "", "اويى")
 
 
 def _words(text: str) -> list[str]:
     words = fold(text).split()
     if words and words[0].startswith("لا") and len(words[0]) > 4:
         words[0] = "ا" + words[0][1:]  # «لاتحاد الأوروبي» of «للاتحاد الأوروبي» is «الاتحاد الأوروبي»
-    return [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in words]
+    return [bare(w) for w in words]
 
 
-def _skeleton(word: str) -> str:
-    """«أوروبا» and «أوربا» both give «ارب»: the first letter and the consonants."""
-    return word[:1] + word[1:].translate(LONG_VOWELS)
+_skeleton = skeleton  # «أوروبا» and «أوربا» both give «ارب»: the first letter and the consonants
 
 
 def _contains_run(hay: list[str], needle: list[str]) -> bool:

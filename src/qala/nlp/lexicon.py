@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from qala.nlp import langdata
+from qala.nlp.clitics import bare
 from qala.nlp.normalize import fold
 
 
@@ -44,11 +45,19 @@ class Lexicon:
     place_heads: frozenset[str]
     title_modifiers: frozenset[str]
     vague_sources: frozenset[str]
+    name_links: frozenset[str]
+    honorifics: frozenset[str]
+    compound_seconds: frozenset[str]
+    before_subject: frozenset[str]  # «أيضا», «بدوره»: skipped between a cue and its subject
+    source_prepositions: frozenset[str]  # «في», «على»: carry an unnamed source's description on
+    title_links: frozenset[str]  # «باسم»: joins a title to the body it speaks for
+    title_prepositions: frozenset[str]  # «في»: a body's title goes on through it
+    verb_particles: frozenset[str]  # «قد», «كما»: a verb comes next
+    addressee_prepositions: frozenset[str]  # «لـ»: opens the addressee after a cue
+    nisba_endings: tuple[str, ...]  # «ي», «ية», «يون»: endings of relative adjectives
 
 
-def _lines(name: str) -> list[str]:
-    text = resources.files("qala.lang.ar").joinpath(name).read_text(encoding="utf-8")
-    return [ln for ln in (x.rstrip("\n") for x in text.splitlines()) if ln.strip() and not ln.startswith("#")]
+_lines = langdata.lines
 
 
 def _words(name: str) -> frozenset[str]:
@@ -57,10 +66,7 @@ def _words(name: str) -> frozenset[str]:
 
 def _bare_words(name: str) -> set[str]:
     """Folded words without ال, for matching «المسؤولون» and «مسؤولون» alike."""
-    out = set()
-    for w in _words(name):
-        out.add(w[2:] if w.startswith("ال") and len(w) > 3 else w)
-    return out
+    return {bare(w) for w in _words(name)}
 
 
 def _inflect(past: str, present: str, participle: str) -> list[tuple[str, str, str, str]]:
@@ -145,6 +151,16 @@ def lexicon() -> Lexicon:
         title_modifiers=_words("title_modifiers.txt"),
         commentary=tuple(sorted((tuple(fold(ln).split()) for ln in _lines("commentary.txt")), key=len, reverse=True)),
         vague_sources=_words("vague_sources.txt"),
+        name_links=_words("name_links.txt"),
+        honorifics=_words("honorifics.txt"),
+        compound_seconds=_words("compound_names.txt"),
+        before_subject=_words("before_subject.txt"),
+        source_prepositions=_words("source_prepositions.txt"),
+        title_links=_words("title_links.txt"),
+        title_prepositions=_words("title_prepositions.txt"),
+        verb_particles=_words("verb_particles.txt"),
+        addressee_prepositions=_words("addressee_prepositions.txt"),
+        nisba_endings=tuple(fold(ln) for ln in _lines("nisba_endings.txt")),
     )
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources as importlib_resources
 
+from qala.nlp import langdata
+from qala.nlp.clitics import bare
 from qala.nlp.lexicon import lexicon
 from qala.nlp.normalize import DELETED_CHARS, fold
 
@@ -56,17 +57,10 @@ class NerResources:
         self.first_words = frozenset(name[0] for name in self.gazetteer)
 
 
-def _data_lines(name: str) -> list[str]:
-    path = importlib_resources.files("qala.lang.ar").joinpath(name)
-    if not path.is_file():
-        return []
-    text = path.read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+_data_lines = langdata.lines
 
 
-def strip_article(norm: str) -> str:
-    """The folded word without its ال: «الرئيس» -> «رئيس»; short words keep it («الى»)."""
-    return norm[2:] if norm.startswith("ال") and len(norm) > 3 else norm
+strip_article = bare  # the folded word without its ال: «الرئيس» -> «رئيس»; «الى» keeps it
 
 
 @cache

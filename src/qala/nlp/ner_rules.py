@@ -11,30 +11,21 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
-from importlib import resources
 
+from qala.nlp import langdata
+from qala.nlp.clitics import bare, skeleton
 from qala.nlp.doc import Token
 from qala.nlp.normalize import fold
 
 Mention = tuple[int, int, str]
-LONG_VOWELS = str.maketrans("", "", "اويىه")
 MAX_WORDS = 4
 PROCLITICS = "وفبلك"
 
 
-def _lines(name: str) -> list[str]:
-    text = resources.files("qala.lang.ar").joinpath(name).read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+_lines = langdata.lines
 
 
-def _bare(word: str) -> str:
-    return word[2:] if word.startswith("ال") and len(word) > 3 else word
-
-
-def skeleton(word: str) -> str:
-    """«دوشنبيه» and «دوشانبي» both give «دشنب»: first letter, then consonants."""
-    word = _bare(word)
-    return word[:1] + word[1:].translate(LONG_VOWELS)
+_bare = bare
 
 
 @cache
@@ -57,7 +48,9 @@ def _places() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], f
 @cache
 def _heads() -> tuple[frozenset[str], frozenset[str]]:
     """Organization head words and generic place heads, folded, without ال."""
-    bodies = frozenset(_bare(fold(w)) for w in _lines("org_heads.txt"))
+    from qala.nlp.lexicon import lexicon
+
+    bodies = frozenset(_bare(w) for w in lexicon().bodies)
     places = frozenset(fold(w) for w in _lines("generic_places.txt"))
     return bodies, places
 

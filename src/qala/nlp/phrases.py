@@ -8,20 +8,26 @@ source. Which words are titles, bodies and function words comes from ``lang/ar``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
+from qala.nlp.clitics import PRONOUN_SUFFIXES, bare, definite, strip_conj, strip_preposition
 from qala.nlp.doc import Doc, Token
-from qala.nlp.lexicon import Lexicon, cue_form
+from qala.nlp.lexicon import Lexicon
+from qala.nlp.words import word_of
 
-# second halves of compound first names: «صلاح الدين», «عبد الله», «نور الهدى»
-COMPOUND_SECOND = {"الدين", "الله", "الرحمن", "الاسلام", "الهدي", "العابدين"}
-NAME_LINKS = {"بن", "ابن", "بنت", "ابو", "ابي", "ام", "عبد", "ال", "دي", "دا", "فون", "فان", "ولد", "بو", "ابا"}
-NISBA_ENDINGS = ("ي", "يه", "يون", "يين", "يان", "يتين", "يات", "يا")
-PRONOUN_SUFFIXES = ("ها", "هم", "هما", "ه")
+# -- settings --------------------------------------------------------------------------------
+SOURCE_WORDS_MAX = 7  # words an unnamed source's description runs to: «مصادر مطلعة على الأمر»
+NAME_WORDS_MAX = 6  # words of a name: «عبدالعزيز بن عبدالله آل الشيخ»
+SUBJECT_WINDOW = 12  # tokens after a sentence's first word searched for its subject
+FRONTED_MAX = 6  # tokens of a fronted phrase before its comma: «من جهته،», «وفي بيان،»
+NAME_INSIDE_REACH = 4  # tokens from a phrase's first word within which a name may stand in it
+QUOTED_NAME_MAX = 4  # words of a quoted name: «"موني سمارت"»
+QUOTED_BODY_REACH = 6  # tokens from an open quote to its close inside a title: «هيئة "أونيمي" للطوارئ»
+COMMON_WORD_MIN = 3  # training-text count from which a word no name uses is a common word
+
 OPEN_MARKS = '"“”«„('
 CLOSE_MARKS = '"“”»‟)'
-HONORIFICS = {"سماحه", "فضيله", "معالي", "سمو", "صاحب", "نيافه", "غبطه", "حضره"}
 SKIP_PUNCT = {"،", ",", "-", "–", "—"}
 
 
@@ -46,15 +52,38 @@ class NounPhrase:
         return self.name or self.title or ""
 
 
-def definite(norm: str) -> bool:
-    return norm.startswith("ال") and len(norm) > 3
+@dataclass(slots=True)
+class _Parse:
+    """A phrase being read by ``PhraseParser.phrase``: its head, how far it has got (``k``),
+    how far it may reach (``j``), and the title and name words so far."""
+
+    start: int
+    k: int
+    j: int
+    head: Token  # token ``start``, without its glued preposition when asked
+    first_name: bool  # a name link follows the head: «سلطان بن سحيم»
+    kind: str = "person"
+    title: list[Token] = field(default_factory=list)
+    name: list[Token] = field(default_factory=list)
 
 
-def strip_conj(norm: str) -> str:
-    """«وقال» → «قال», «فأكد» → «أكد»: the conjunction clitics."""
-    if len(norm) > 3 and norm[:1] in "وف":
-        return norm[1:]
-    return norm
+@dataclass(slots=True)
+class _Chain:
+    """A title chain being read: the next token (``k``), the reach (``j``), the words so far,
+    and whether a proper noun may come next («نادي التعاون»: after a body word in construct)."""
+
+    k: int
+    j: int
+    out: list[Token]
+    proper_ok: bool
+
+    def take(self, t: Token, proper_ok: bool | None = None) -> bool:
+        """Add ``t`` to the chain (and say whether a proper noun may follow it)."""
+        self.out.append(t)
+        self.k += 1
+        if proper_ok is not None:
+            self.proper_ok = proper_ok
+        return True
 
 
 @cache
@@ -67,17 +96,12 @@ def _person_words() -> frozenset[str]:
 
 def unglue(tok: Token) -> Token:
     """«للمتحدث» → «المتحدث», «لوزير» → «وزير»: the word without its glued ل/ب."""
-    n = tok.norm
-    if n.startswith("لل") and len(n) > 3:
-        return Token(tok.start, tok.end, tok.text, "ال" + n[2:], tok.sent)
-    if n[:1] in "لب" and len(n) > 3:
-        return Token(tok.start + 1, tok.end, tok.text[1:], n[1:], tok.sent)
-    return tok
-
-
-def bare(norm: str) -> str:
-    """«الرئيس» → «رئيس»: the word without ال."""
-    return norm[2:] if definite(norm) else norm
+    prep, rest = strip_preposition(tok.norm)
+    if not prep:
+        return tok
+    if rest.startswith("ال") and tok.norm.startswith("لل"):
+        return Token(tok.start, tok.end, tok.text, rest, tok.sent)
+    return Token(tok.start + 1, tok.end, tok.text[1:], rest, tok.sent)
 
 
 class PhraseParser:
@@ -87,7 +111,6 @@ class PhraseParser:
         self.doc = doc
         self.toks = doc.tokens
         self.lex = lex
-        self._title_memo: dict[str, bool] = {}
         # entity mentions by the token they start in: NER bounds the names we read
         self.mention_at: dict[int, tuple[int, str]] = {}
         starts = self._index = {t.start: i for i, t in enumerate(doc.tokens)}
@@ -105,7 +128,7 @@ class PhraseParser:
         n = tok.norm
         if (n,) in res.gazetteer or n in res.first_names or n in _person_words():
             return False
-        return res.vocabulary.get(n, 0) >= 3
+        return res.vocabulary.get(n, 0) >= COMMON_WORD_MIN
 
     def mention_end(self, k: int) -> tuple[int, str] | None:
         """(end char, type) of the entity mention starting at token k, if NER found one."""
@@ -114,57 +137,49 @@ class PhraseParser:
     # -- word classes ----------------------------------------------------------------------
 
     def title_word(self, tok: Token) -> bool:
-        hit = self._title_memo.get(tok.norm)
-        if hit is None:
-            hit = self._title_memo[tok.norm] = self._is_title(tok.norm)
-        return hit
-
-    def _is_title(self, n: str) -> bool:
-        b = bare(n)
-        if b in self.lex.titles or b in self.lex.groups:
-            return True
-        for suf in ("ان", "ين", "ون"):  # «مسؤولان», «مسؤولين», «المتحدثون»
-            if b.endswith(suf) and b[: -len(suf)] in self.lex.titles:
-                return True
-        return self._is_possessed_title(n)
+        """«الرئيس», «مسؤولون», «سماحته»: a title or group noun with no clitic before it."""
+        w = word_of(tok)
+        return (not w.conj and not w.prep and ("title" in w.classes or "group" in w.classes)) \
+            or "possessed_title" in w.classes
 
     def possessed_title(self, tok: Token) -> bool:
         """«ومتحدثها», «سماحته»: a title with a possessive pronoun, definite by it."""
-        return self._is_possessed_title(tok.norm)
-
-    def _is_possessed_title(self, n: str) -> bool:
-        for suf in PRONOUN_SUFFIXES:
-            if n.endswith(suf) and len(n) > len(suf) + 2:
-                stem = bare(strip_conj(n)[: -len(suf)])
-                if stem in self.lex.titles or (stem.endswith("ت") and stem[:-1] + "ه" in self.lex.titles):
-                    return True
-        return False
+        return "possessed_title" in word_of(tok).classes
 
     def body_word(self, tok: Token) -> bool:
-        b = bare(tok.norm)
-        return b in self.lex.bodies or b in self.lex.place_heads
+        w = word_of(tok)
+        return not w.conj and not w.prep and ("body" in w.classes or "place" in w.classes)
 
     def place_word(self, tok: Token) -> bool:
         """«منطقة», «مدينة»: heads of place names; a place does not speak."""
-        return bare(strip_conj(tok.norm)) in self.lex.place_heads
+        w = word_of(tok)
+        return not w.prep and "place" in w.classes
 
     def function_word(self, tok: Token) -> bool:
-        n = tok.norm
-        if n == "علي" and tok.text.endswith("ي"):
+        if tok.norm == "علي" and tok.text.endswith("ي"):
             return False  # the name علي, not the preposition على (both fold to علي)
-        return n in self.lex.function_words or strip_conj(n) in self.lex.function_words
+        return "function" in word_of(tok).classes
+
+    @staticmethod
+    def _word_is(tok: Token, cls: str) -> bool:
+        """``tok`` is a word of class ``cls`` as written, with no clitic before it."""
+        w = word_of(tok)
+        return cls in w.classes and not w.conj and not w.prep
+
+    def name_link(self, tok: Token) -> bool:
+        """«بن», «أبو», «عبد»: a word that joins the parts of a name."""
+        return self._word_is(tok, "name_link")
 
     def is_word(self, tok: Token) -> bool:
         return tok.text[:1].isalnum()
 
     def is_cue(self, tok: Token) -> bool:
-        return cue_form(tok.norm, self.lex, tok.text) is not None
+        return word_of(tok).cue is not None
 
     def glued_preposition(self, tok: Token) -> bool:
         """«لسوق», «للصحفيين», «بالقول»: a preposition written onto the next word."""
-        n = tok.norm
-        return len(n) > 3 and n[0] in "لب" and (n[1:3] == "ال" or n[1] == "ل" or bare(n[1:]) in self.lex.bodies
-                                                 or bare(n[1:]) in self.lex.titles)
+        w = word_of(tok)
+        return w.prep in ("ل", "ب") and (w.definite or "body" in w.classes or "title" in w.classes)
 
     def hard_stop(self, tok: Token) -> bool:
         n = tok.norm
@@ -180,7 +195,7 @@ class PhraseParser:
         while k < j:
             t = toks[k]
             n = t.norm
-            if t.text in SKIP_PUNCT or n in self.lex.time_words or n in {"قد", "ايضا", "كذلك", "بدوره", "بدورها"}:
+            if t.text in SKIP_PUNCT or n in self.lex.time_words or n in self.lex.before_subject:
                 k += 1
             elif t.text.endswith(("اً", "ًا")) and not self.title_word(t):
                 k += 1  # «وقال مراراً إن»: an adverb, not the subject
@@ -188,7 +203,7 @@ class PhraseParser:
                 k += 1  # «وأكد #الاتحاد_الأوروبي»: a hashtag name
             elif t.text == "(" and k + 2 < j and toks[k + 2].text == ")":
                 k += 3  # «اليوم (الاثنين)»
-            elif n in {"ل", "لـ"} or (self.glued_preposition(t) and n[0] == "ل"):
+            elif n in self.lex.addressee_prepositions or (self.glued_preposition(t) and n[0] == "ل"):
                 k = self._skip_addressee(k, j)  # «أكد لـ"الاقتصادية" عبدالرحمن المسعد»
             else:
                 break
@@ -220,7 +235,7 @@ class PhraseParser:
     def _name_inside(self, k: int, j: int) -> NounPhrase | None:
         """A body named within the first words after the cue: a short quotation or an NER name."""
         toks = self.toks
-        for m in range(k + 1, min(j, k + 4)):
+        for m in range(k + 1, min(j, k + NAME_INSIDE_REACH)):
             t = toks[m]
             if self.hard_stop(t) and t.text not in OPEN_MARKS:
                 return None
@@ -274,7 +289,7 @@ class PhraseParser:
 
     def _skip_addressee(self, k: int, j: int) -> int:
         toks = self.toks
-        k += 1 if toks[k].norm in {"ل", "لـ"} else 0
+        k += 1 if toks[k].norm in self.lex.addressee_prepositions else 0
         if k < j and toks[k].text in OPEN_MARKS:
             m = k + 1
             while m < j and toks[m].text not in CLOSE_MARKS:
@@ -291,7 +306,7 @@ class PhraseParser:
         while m < j and toks[m].text not in CLOSE_MARKS:
             m += 1
         inner = [x for x in toks[k + 1:m] if self.is_word(x)]
-        if not 0 < len(inner) <= 4:
+        if not 0 < len(inner) <= QUOTED_NAME_MAX:
             return None
         s, e = inner[0].start, inner[-1].end
         return NounPhrase(s, e, m + 1, None, self.doc.text[s:e], "body", "?", "sg")
@@ -299,256 +314,383 @@ class PhraseParser:
     def phrase(self, k: int, j: int, glued: bool = False) -> NounPhrase:
         """Title chain, then name, then an apposed title: the phrase that starts at token k.
 
-        ``glued``: the first token carries a preposition to drop («للمتحدث باسم الجيش»)."""
+        ``glued``: the first token carries a preposition to drop («للمتحدث باسم الجيش»).
+        Each step reads on from where the last stopped (``p.k``); a step may also shorten
+        the reach (``p.j``), e.g. an unnamed source's description or a name NER bounds."""
+        p = self._begin(k, j, glued)
+        self._title_head(p)
+        self._entities_in_title(p)
+        if self._unnamed_source(p):
+            self._source_description(p)
+        self._comma_after_title(p)
+        self._hashtag_name(p)
+        self._bounded_name(p)
+        self._name_words(p)
+        while p.name and self.name_link(p.name[-1]):
+            p.name.pop()  # «... بن»: a name does not end on a link word
+            p.k -= 1
+        if p.title and p.name:
+            self._apposed_speaker(p)
+        if p.title and bare(strip_conj(p.title[0].norm)) in self.lex.relations:
+            self._relative(p)
+        return self._finish(p)
+
+    # -- the steps of ``phrase`` -----------------------------------------------------------
+
+    def _begin(self, k: int, j: int, glued: bool) -> _Parse:
+        """The head word, and whether a name link follows it («سلطان بن سحيم», «سلطان_بن»):
+        then the head is a first name even when it is also a title word."""
         toks = self.toks
-        text = self.doc.text
-        start = k
-        title_toks: list[Token] = []
-        kind = "person"
-        head = toks[k]
-        if glued:
-            head = unglue(head)
+        head = unglue(toks[k]) if glued else toks[k]
         nxt = k + 1
         while nxt < j and toks[nxt].text == "_":
             nxt += 1
-        first_name = nxt < j and toks[nxt].norm in NAME_LINKS  # «سلطان بن سحيم»: a name, not the title
-        if (self.title_word(head) or self.body_word(head)) and not first_name:
-            kind = "body" if self.body_word(head) and not self.title_word(head) else "person"
-            title_toks.append(head)
-            k += 1
-            k = self._title_chain(k, j, title_toks, construct=kind == "body" or not definite(head.norm))
-        while title_toks and k < j and (self.mention_end(k) or ("", ""))[1] in ("LOC", "ORG"):
-            # «رئيس كتلة الحرة لحركة مشروع تونس بمجلس نواب الشعب عبد الرؤوف الشريف»
-            m_end = self.mention_end(k)[0]
-            while k < j and toks[k].start < m_end:
-                title_toks.append(toks[k])
-                k += 1
-            k = self._title_chain(k, j, title_toks, construct=False)
-        name_toks: list[Token] = []
-        if (title_toks and kind == "person" and not self._definite_chain(title_toks)
-                and not (k < j and self._name_start(toks[k]) and len(title_toks) == 1 and not self.plural(head))):
-            # «مصدر عسكري أردني مخول له»: an unnamed source; its description runs on a little
-            kind = "source"
-            while k < j and len(title_toks) < 7:
-                t = toks[k]
-                if t.norm in {"في", "من", "علي", "داخل", "لدي"} and k + 1 < j and not self.hard_stop(toks[k + 1]):
-                    title_toks.extend(toks[k:k + 2])  # «مصادر مطلعة على الأمر», «ضباط في الجيش الروسي»
-                    k += 2
-                    continue
-                if self.hard_stop(t) or (t.norm[:1] == "ل" and t.text.endswith(PRONOUN_SUFFIXES)) \
-                        or (self.title_word(t) and not definite(t.norm)):
-                    break
-                nxt = toks[k + 1] if k + 1 < j else None
-                adjective = t.norm.endswith(NISBA_ENDINGS) or t.text.endswith("ة") or t.norm[:1] in "لب"
-                if not adjective and not (nxt is not None and self.glued_preposition(nxt)):
-                    break  # «مصادر طبية فلسطينية سقوط ...»: a noun starts the object
-                title_toks.append(t)
-                k += 1
-            j = k
-        if title_toks and k + 1 < j and toks[k].text in SKIP_PUNCT and self._definite_chain(title_toks):
-            if self._name_start(toks[k + 1]):
-                k += 1  # «رئيس الهيئة الوطنية لمكافحة الفساد، شوقي الطبيب،»
-            elif self.title_word(toks[k + 1]) and not self.body_word(toks[k + 1]):
-                inner = self.phrase(k + 1, j)  # «المتحدث باسم الحكومة، الدكتور محمد المومني،»
-                if inner.kind == "person" and inner.name and inner.title and len(inner.title.split()) == 1:
-                    title_toks.extend(toks[k + 1:k + 2])
-                    k += 2
-        if title_toks and k + 1 < j and toks[k].text == "#" and self.is_word(toks[k + 1]):
-            k += 1  # «الشيخ #سلطان_بن_سحيم»: a hashtag name after its title
-        bound = self.mention_end(k) if k < j else None
-        if bound is not None and bound[1] in ("PER", "ORG") and not (title_toks and bound[1] == "ORG"):
-            # NER says where the name ends: «وانتقد بنس سرقة ...» → «بنس»
-            while k < j:
-                while k < j and toks[k].start < bound[0]:
-                    name_toks.append(head if k == start else toks[k])
-                    k += 1
-                # NER often stops early: «عبدالعزيز بن عبدالله آل [الشيخ]», «مارسيلو [بييلسا]»
-                if k < j and name_toks and name_toks[-1].norm in NAME_LINKS and self.is_word(toks[k]):
-                    bound = (toks[k].end, "PER")
-                elif k + 1 < j and toks[k].norm in NAME_LINKS and self.is_word(toks[k + 1]):
-                    bound = (toks[k + 1].end, "PER")
-                elif k + 1 < j and toks[k].text in ("#", "_") and self.is_word(toks[k + 1]):
-                    k += 1  # «سيرغي #لافروف»: the hashtag spelling goes on with the name
-                    bound = self.mention_end(k) if (self.mention_end(k) or ("", ""))[1] == "PER" \
-                        else (toks[k].end, "PER")
-                elif k < j and (self.mention_end(k) or ("", ""))[1] == "PER":
-                    bound = self.mention_end(k)
-                elif (k < j and len(name_toks) == 1 and self._name_start(toks[k]) and not self.common_word(toks[k])
-                      and not definite(toks[k].norm)):
-                    bound = (toks[k].end, "PER")
-                else:
-                    break
-            j = k
-        elif bound is not None and bound[1] == "LOC" and not title_toks:
-            j = k  # a place is not who speaks («بكوريا الجنوبية»)
-        while k < j and len(name_toks) < 6:
-            if toks[k].text in ("#", "_") and name_toks and k + 1 < j and self.is_word(toks[k + 1]):
-                k += 1  # «سيرغي #لافروف», «سلطان_بن_سحيم»: hashtag spellings inside a name
-            t = head if k == start else toks[k]
-            n = t.norm
-            if name_toks and self.mention_end(k) is not None and self.mention_end(k)[1] != "PER":
-                break  # «بوتين موسكو»: another entity starts
-            if (name_toks and kind == "person" and not definite(n) and not definite(name_toks[0].norm)
-                    and name_toks[-1].norm not in NAME_LINKS and n not in NAME_LINKS and self.common_word(t)):
-                break  # «ونفى نتنياهو ارتكاب ...»: the object, not the name
-            if name_toks and name_toks[-1].norm in NAME_LINKS and self.is_word(t):
-                name_toks.append(t)  # «آل الشيخ», «بن عبدالله»
-                k += 1
+        return _Parse(start=k, k=k, j=j, head=head, first_name=nxt < j and self.name_link(toks[nxt]))
+
+    def _at(self, p: _Parse, k: int) -> Token:
+        """Token k of the phrase: the head (unglued) at the start, else the document's token."""
+        return p.head if k == p.start else self.toks[k]
+
+    def _entity(self, k: int) -> str:
+        """The type of the entity mention NER found starting at token k, or ""."""
+        return (self.mention_end(k) or ("", ""))[1]
+
+    def _title_head(self, p: _Parse) -> None:
+        """A title or body word opens a title chain («وزير الخارجية التركي», «وزارة الخارجية»);
+        a body word that is no title makes the phrase a body."""
+        head = p.head
+        if not (self.title_word(head) or self.body_word(head)) or p.first_name:
+            return
+        p.kind = "body" if self.body_word(head) and not self.title_word(head) else "person"
+        p.title.append(head)
+        p.k = self._title_chain(p.k + 1, p.j, p.title, construct=p.kind == "body" or not definite(head.norm))
+
+    def _entities_in_title(self, p: _Parse) -> None:
+        """A body or place NER found after the title belongs to it, and the chain goes on:
+        «رئيس كتلة الحرة لحركة مشروع تونس بمجلس نواب الشعب عبد الرؤوف الشريف»."""
+        toks = self.toks
+        while p.title and p.k < p.j and self._entity(p.k) in ("LOC", "ORG"):
+            m_end = self.mention_end(p.k)[0]
+            while p.k < p.j and toks[p.k].start < m_end:
+                p.title.append(toks[p.k])
+                p.k += 1
+            p.k = self._title_chain(p.k, p.j, p.title, construct=False)
+
+    def _unnamed_source(self, p: _Parse) -> bool:
+        """«مصدر عسكري أردني»: an indefinite title with no name after it (a single plural
+        title may still be followed by a name: «مسؤولون ...»)."""
+        if not p.title or p.kind != "person" or self._definite_chain(p.title):
+            return False
+        return not (p.k < p.j and self._name_start(self.toks[p.k]) and len(p.title) == 1 and not self.plural(p.head))
+
+    def _source_description(self, p: _Parse) -> None:
+        """An unnamed source's description runs on a little through adjectives and prepositional
+        phrases («مصدر عسكري أردني مخول له», «مصادر مطلعة على الأمر»), and the phrase ends there."""
+        toks = self.toks
+        p.kind = "source"
+        k, j = p.k, p.j
+        while k < j and len(p.title) < SOURCE_WORDS_MAX:
+            t = toks[k]
+            if t.norm in self.lex.source_prepositions and k + 1 < j and not self.hard_stop(toks[k + 1]):
+                p.title.extend(toks[k:k + 2])  # «مصادر مطلعة على الأمر», «ضباط في الجيش الروسي»
+                k += 2
                 continue
-            if self.hard_stop(t) or self.glued_preposition(t) or n.startswith("وال"):
+            if not self._describes_source(t, toks[k + 1] if k + 1 < j else None):
                 break
-            if len(name_toks) >= 2 and n[:1] in "لب" and len(n) > 3:
-                break  # «نبيل أبو ردينة لوسائل إعلام»: a preposition after a full name
-            if self.title_word(t) and (name_toks or not title_toks) and not (first_name and not name_toks):
-                nxt = toks[k + 1] if k + 1 < len(toks) else None
-                ends = nxt is None or not self.is_word(nxt) or self.hard_stop(nxt)
-                surname = (len(name_toks) == 1 and definite(n)) or (len(name_toks) > 1 and name_toks[-2].norm in NAME_LINKS)
-                if not (surname and ends):
-                    break  # «خالد الزيلعي لاعب التعاون»: an apposed title, not part of the name
-            if name_toks and self.body_word(t):
-                break
-            if name_toks and definite(name_toks[-1].norm) and not definite(n) \
-                    and not (len(name_toks) >= 2 and name_toks[-1].norm in COMPOUND_SECOND):
-                if not title_toks and all(definite(x.norm) for x in name_toks) and self._name_start(t) \
-                        and k + 1 < j and self._name_start(toks[k + 1]):
-                    # «المهاجم الفرنسي أنطوان غريزمان»: a title we do not list, then the name
-                    title_toks, name_toks = name_toks, []
-                    kind = "person"
-                else:
-                    break  # «النجيمي غرد»: a name does not go on after its family name
-            if not name_toks and title_toks and kind == "person" and not self._definite_chain(title_toks) \
-                    and n.endswith(NISBA_ENDINGS):
-                break  # «مسؤول فلسطيني»: an adjective of an unnamed source, not a name
-            name_toks.append(t)
+            p.title.append(t)
             k += 1
-        while name_toks and name_toks[-1].norm in NAME_LINKS:
-            name_toks.pop()
-            k -= 1
-        if title_toks and name_toks:
-            # «مستشار ترمب للأمن القومي، جون بولتون،»: the first name belongs to the title, the
-            # apposed one is the speaker
-            m = k
-            while m < j and (self.glued_preposition(toks[m]) or (definite(toks[m].norm) and not self.hard_stop(toks[m]))):
-                m += 1
-            if m > k and m + 1 < j and toks[m].text in SKIP_PUNCT and (self.mention_end(m + 1) or ("", ""))[1] == "PER":
-                apposed = self.phrase(m + 1, j)
-                if apposed.kind == "person" and apposed.name and not apposed.title:
-                    title_toks = title_toks + name_toks + list(toks[k:m])
-                    name_toks = [t for t in toks[m + 1:apposed.tok_end] if self.is_word(t)]
-                    k = apposed.tok_end
-        if title_toks and bare(strip_conj(title_toks[0].norm)) in self.lex.relations:
-            # «زوجة الرئيس السوري بشار الأسد، أسماء الأسد»: the relative, named after a comma or not
-            if k + 1 < j and toks[k].text in SKIP_PUNCT and self._name_start(toks[k + 1]):
-                rel = self.phrase(k + 1, j)
-                if rel.name and rel.kind == "person" and not rel.title:
-                    title_toks = title_toks + name_toks
-                    name_toks = [t for t in toks[k + 1:rel.tok_end] if self.is_word(t)]
-                    k = rel.tok_end
-            else:
-                title_toks, name_toks = title_toks + name_toks, []
-        head_tok = title_toks[0] if title_toks else (name_toks[0] if name_toks else head)
+        p.k = p.j = k
+
+    def _describes_source(self, t: Token, nxt: Token | None) -> bool:
+        """An adjective (a nisba, a feminine, «لـ»/«بـ» + noun) or a noun a glued preposition
+        follows goes on describing a source; a title or a noun starting the object does not
+        («مصادر طبية فلسطينية سقوط ...»)."""
+        if self.hard_stop(t) or (t.norm[:1] == "ل" and t.text.endswith(PRONOUN_SUFFIXES)) \
+                or (self.title_word(t) and not definite(t.norm)):
+            return False
+        adjective = t.norm.endswith(self.lex.nisba_endings) or t.text.endswith("ة") or t.norm[:1] in "لب"
+        return adjective or (nxt is not None and self.glued_preposition(nxt))
+
+    def _comma_after_title(self, p: _Parse) -> None:
+        """A definite title, a comma, then the name («رئيس الهيئة الوطنية لمكافحة الفساد، شوقي
+        الطبيب،») or a one-word title before it («المتحدث باسم الحكومة، الدكتور محمد المومني،»)."""
+        toks = self.toks
+        k, j = p.k, p.j
+        if not (p.title and k + 1 < j and toks[k].text in SKIP_PUNCT and self._definite_chain(p.title)):
+            return
+        if self._name_start(toks[k + 1]):
+            p.k += 1
+        elif self.title_word(toks[k + 1]) and not self.body_word(toks[k + 1]):
+            inner = self.phrase(k + 1, j)
+            if inner.kind == "person" and inner.name and inner.title and len(inner.title.split()) == 1:
+                p.title.extend(toks[k + 1:k + 2])
+                p.k += 2
+
+    def _hashtag_name(self, p: _Parse) -> None:
+        """«الشيخ #سلطان_بن_سحيم»: a hashtag name after its title."""
+        if p.title and p.k + 1 < p.j and self.toks[p.k].text == "#" and self.is_word(self.toks[p.k + 1]):
+            p.k += 1
+
+    def _bounded_name(self, p: _Parse) -> None:
+        """NER says where the name ends («وانتقد بنس سرقة ...» → «بنس»), and the phrase ends
+        with it; a place is not who speaks («بكوريا الجنوبية»), so after no title it ends there."""
+        toks = self.toks
+        bound = self.mention_end(p.k) if p.k < p.j else None
+        if bound is None:
+            return
+        if bound[1] == "LOC" and not p.title:
+            p.j = p.k
+            return
+        if bound[1] not in ("PER", "ORG") or (p.title and bound[1] == "ORG"):
+            return
+        while p.k < p.j:
+            while p.k < p.j and toks[p.k].start < bound[0]:
+                p.name.append(self._at(p, p.k))
+                p.k += 1
+            bound = self._bound_goes_on(p)
+            if bound is None:
+                break
+        p.j = p.k
+
+    def _bound_goes_on(self, p: _Parse) -> tuple[int, str] | None:
+        """Where a name goes on after the end NER gave it, or None. NER often stops early:
+        «عبدالعزيز بن عبدالله آل [الشيخ]», «مارسيلو [بييلسا]», «سيرغي #لافروف»."""
+        toks = self.toks
+        k, j = p.k, p.j
+        if k < j and p.name and self.name_link(p.name[-1]) and self.is_word(toks[k]):
+            return toks[k].end, "PER"
+        if k + 1 < j and self.name_link(toks[k]) and self.is_word(toks[k + 1]):
+            return toks[k + 1].end, "PER"
+        if k + 1 < j and toks[k].text in ("#", "_") and self.is_word(toks[k + 1]):
+            p.k += 1  # the hashtag spelling goes on with the name
+            return self.mention_end(p.k) if self._entity(p.k) == "PER" else (toks[p.k].end, "PER")
+        if k < j and self._entity(k) == "PER":
+            return self.mention_end(k)
+        if (k < j and len(p.name) == 1 and self._name_start(toks[k]) and not self.common_word(toks[k])
+                and not definite(toks[k].norm)):
+            return toks[k].end, "PER"
+        return None
+
+    def _name_words(self, p: _Parse) -> None:
+        """The words of the name, up to what cannot be part of one (``_name_goes_on``)."""
+        toks = self.toks
+        while p.k < p.j and len(p.name) < NAME_WORDS_MAX:
+            if toks[p.k].text in ("#", "_") and p.name and p.k + 1 < p.j and self.is_word(toks[p.k + 1]):
+                p.k += 1  # «سيرغي #لافروف», «سلطان_بن_سحيم»: hashtag spellings inside a name
+            t = self._at(p, p.k)
+            if not self._name_goes_on(p, t):
+                break
+            p.name.append(t)
+            p.k += 1
+
+    def _name_goes_on(self, p: _Parse, t: Token) -> bool:
+        """Whether ``t`` continues the name: a link word takes the next word («آل الشيخ»);
+        another entity, the object, a stop word, an apposed title, a body do not."""
+        name = p.name
+        if name and self.mention_end(p.k) is not None and self._entity(p.k) != "PER":
+            return False  # «بوتين موسكو»: another entity starts
+        if (name and p.kind == "person" and not definite(t.norm) and not definite(name[0].norm)
+                and not self.name_link(name[-1]) and not self.name_link(t) and self.common_word(t)):
+            return False  # «ونفى نتنياهو ارتكاب ...»: the object, not the name
+        if name and self.name_link(name[-1]) and self.is_word(t):
+            return True  # «آل الشيخ», «بن عبدالله»
+        if self.hard_stop(t) or self.glued_preposition(t) or t.norm.startswith("وال"):
+            return False
+        if len(name) >= 2 and t.norm[:1] in "لب" and len(t.norm) > 3:
+            return False  # «نبيل أبو ردينة لوسائل إعلام»: a preposition after a full name
+        if self._apposed_title(p, t) or (name and self.body_word(t)):
+            return False
+        if name and definite(name[-1].norm) and not definite(t.norm) \
+                and not (len(name) >= 2 and self._word_is(name[-1], "compound_second")):
+            return self._unlisted_title(p, t) and not self._source_adjective(p, t)
+        return not self._source_adjective(p, t)
+
+    def _source_adjective(self, p: _Parse, t: Token) -> bool:
+        """«مسؤول فلسطيني»: a nisba right after an indefinite title describes an unnamed source;
+        it is not a name."""
+        return (not p.name and bool(p.title) and p.kind == "person" and not self._definite_chain(p.title)
+                and t.norm.endswith(self.lex.nisba_endings))
+
+    def _apposed_title(self, p: _Parse, t: Token) -> bool:
+        """«خالد الزيلعي لاعب التعاون»: a title after the name is apposed, not part of it,
+        unless it is the family name ending the phrase («محمد الرئيس»)."""
+        name = p.name
+        if not self.title_word(t) or not (name or not p.title) or (p.first_name and not name):
+            return False
+        nxt = self.toks[p.k + 1] if p.k + 1 < len(self.toks) else None
+        ends = nxt is None or not self.is_word(nxt) or self.hard_stop(nxt)
+        surname = (len(name) == 1 and definite(t.norm)) or (len(name) > 1 and self.name_link(name[-2]))
+        return not (surname and ends)
+
+    def _unlisted_title(self, p: _Parse, t: Token) -> bool:
+        """After a family name («النجيمي غرد») a name does not go on, except when the definite
+        words were a title we do not list, and two name words follow: «المهاجم الفرنسي أنطوان
+        غريزمان». Then those words become the title and the name starts at ``t``."""
+        k = p.k
+        if not p.title and all(definite(x.norm) for x in p.name) and self._name_start(t) \
+                and k + 1 < p.j and self._name_start(self.toks[k + 1]):
+            p.title, p.name = p.name, []
+            p.kind = "person"
+            return True
+        return False
+
+    def _apposed_speaker(self, p: _Parse) -> None:
+        """«مستشار ترمب للأمن القومي، جون بولتون،»: the first name belongs to the title, the
+        person named after the comma is the speaker."""
+        toks = self.toks
+        k, j = p.k, p.j
+        m = k
+        while m < j and (self.glued_preposition(toks[m]) or (definite(toks[m].norm) and not self.hard_stop(toks[m]))):
+            m += 1
+        if not (m > k and m + 1 < j and toks[m].text in SKIP_PUNCT and self._entity(m + 1) == "PER"):
+            return
+        apposed = self.phrase(m + 1, j)
+        if apposed.kind == "person" and apposed.name and not apposed.title:
+            p.title = p.title + p.name + list(toks[k:m])
+            p.name = [t for t in toks[m + 1:apposed.tok_end] if self.is_word(t)]
+            p.k = apposed.tok_end
+
+    def _relative(self, p: _Parse) -> None:
+        """«زوجة الرئيس السوري بشار الأسد، أسماء الأسد»: a relation's title takes the name it
+        governs; the relative is the one named after a comma, or else no one named."""
+        toks = self.toks
+        k, j = p.k, p.j
+        if k + 1 < j and toks[k].text in SKIP_PUNCT and self._name_start(toks[k + 1]):
+            rel = self.phrase(k + 1, j)
+            if rel.name and rel.kind == "person" and not rel.title:
+                p.title = p.title + p.name
+                p.name = [t for t in toks[k + 1:rel.tok_end] if self.is_word(t)]
+                p.k = rel.tok_end
+        else:
+            p.title, p.name = p.title + p.name, []
+
+    def _finish(self, p: _Parse) -> NounPhrase:
+        """The phrase from its parts: a body's words are its name; a person with no name is a
+        title when definite («الوزير»), else a source («مسؤول»); then gender and number."""
+        text = self.doc.text
+        head_tok = p.title[0] if p.title else (p.name[0] if p.name else p.head)
         # «وزير الخارجية» is definite through its genitive
-        is_definite = (definite(strip_conj(head_tok.norm)) or (bool(title_toks) and self._definite_chain(title_toks))
+        is_definite = (definite(strip_conj(head_tok.norm)) or (bool(p.title) and self._definite_chain(p.title))
                        or self.possessed_title(head_tok))
-        if not title_toks and not name_toks:
-            name_toks = [head]
-            k = start + 1
-        if not name_toks:
-            if kind == "person":
-                kind = "title" if is_definite else "source"
-        elif kind == "body":
-            name_toks = title_toks + name_toks
-            title_toks = []
-        if not title_toks and len(name_toks) == 1 and definite(name_toks[0].norm) and self.function_word(name_toks[0]):
-            kind = "source"
-        parts = title_toks + name_toks
-        s, e = parts[0].start, parts[-1].end
-        title = text[title_toks[0].start:title_toks[-1].end] if title_toks else None
-        name = text[name_toks[0].start:name_toks[-1].end] if name_toks else None
+        if not p.title and not p.name:
+            p.name = [p.head]
+            p.k = p.start + 1
+        if not p.name:
+            if p.kind == "person":
+                p.kind = "title" if is_definite else "source"
+        elif p.kind == "body":
+            p.name = p.title + p.name
+            p.title = []
+        title, name = p.title, p.name
+        if not title and len(name) == 1 and definite(name[0].norm) and self.function_word(name[0]):
+            p.kind = "source"
+        parts = title + name
         gender_tok = head_tok
-        if len(title_toks) > 1 and bare(head_tok.norm) in HONORIFICS:
-            gender_tok = title_toks[1]  # «سماحة المفتي»: the honorific is feminine, the man is not
-        gender, number = self._agreement(gender_tok, kind)
-        title_key = " ".join(bare(t.norm[1:] if t.norm.startswith("وال") else t.norm) for t in title_toks) or None
-        return NounPhrase(s, e, k, title, name, kind, gender, number, title_key, is_definite)
+        if len(title) > 1 and self._word_is(head_tok, "honorific"):
+            gender_tok = title[1]  # «سماحة المفتي»: the honorific is feminine, the man is not
+        gender, number = self._agreement(gender_tok, p.kind)
+        title_key = " ".join(bare(t.norm[1:] if t.norm.startswith("وال") else t.norm) for t in title) or None
+        return NounPhrase(parts[0].start, parts[-1].end, p.k,
+                          text[title[0].start:title[-1].end] if title else None,
+                          text[name[0].start:name[-1].end] if name else None,
+                          p.kind, gender, number, title_key, is_definite)
 
     def _title_chain(self, k: int, j: int, out: list[Token], construct: bool) -> int:
-        """Words that continue a title: «وزير الخارجية التركي», «المتحدث باسم البيت الأبيض»."""
-        toks = self.toks
-        proper_ok = construct  # «نادي التعاون», «لنادي اشبيلية»: a proper noun may follow a body word
-        while k < j:
-            t = toks[k]
-            n = t.norm
-            if t.text == "_" and out and k + 1 < j and self.is_word(toks[k + 1]):
-                k += 1  # «الاتحاد_الأوروبي»: a hashtag spelling of the chain
-                continue
-            mention = self.mention_end(k)
-            if mention is not None and mention[1] in ("ORG", "LOC") and out:
-                # «رئيس كتلة الحرة لحركة مشروع تونس ...»: a body or place NER found stays in the title
-                while k < j and toks[k].start < mention[0]:
-                    out.append(toks[k])
-                    k += 1
-                proper_ok = False
-                continue
-            if t.text == "." and out and len(out[-1].norm) == 1 and k + 1 < j and self.is_word(toks[k + 1]):
-                k += 1  # «د.محمد المومني»: an abbreviated title
-                continue
-            if n[:1] == "و" and len(n) > 4 and (definite(n[1:]) or bare(n[1:]) in self.lex.bodies):
-                n = n[1:]  # «هيئة كبار العلماء وإدارة البحوث العلمية والإفتاء»
-            if not self.is_word(t):
-                if t.text in OPEN_MARKS and out:  # «هيئة "أونيمي" للطوارئ»
-                    m = k + 1
-                    while m < j and toks[m].text not in CLOSE_MARKS and m - k < 6:
-                        m += 1
-                    if m < j and toks[m].text in CLOSE_MARKS:
-                        out.extend(x for x in toks[k + 1:m] if self.is_word(x))
-                        k = m + 1
-                        continue
-                break
-            if n in {"باسم", "لدى"} and k + 1 < j:
-                out.append(t)
-                k += 1
-                proper_ok = True
-                continue
-            if n in self.lex.complementizers or self.is_cue(t):
-                break
-            if n in self.lex.title_modifiers and (self.title_word(out[-1]) or out[-1].norm in self.lex.title_modifiers):
-                out.append(t)  # «مفتي عام المملكة», «الأمين العام», «الرئيس السابق»
-                k += 1
-                continue
-            if n in self.lex.time_words:
-                break
-            if self.function_word(t):
-                if n == "في" and k + 1 < j and (self.body_word(out[0]) or not self._definite_chain(out)) \
-                        and self.is_word(toks[k + 1]) and not self.hard_stop(toks[k + 1]):
-                    out.extend(toks[k:k + 2])  # «مكتب رعاية الشباب في جدة», «مصادر في الشرطة»
-                    proper_ok = self.body_word(toks[k + 1]) and not definite(toks[k + 1].norm)
-                    k += 2
-                    continue
-                break
-            if definite(n) or self.title_word(t) or self.body_word(t) or bare(n) in self.lex.bodies:
-                out.append(t)
-                # only a body word in construct («نادي», not «الرئاسة») takes a proper noun after it
-                proper_ok = self.body_word(t) and not definite(n)
-                k += 1
-                continue
-            if (self.glued_preposition(t) or (n[:1] == "ل" and len(n) > 3 and definite(out[-1].norm))) \
-                    and not t.text.endswith(PRONOUN_SUFFIXES):  # «الشركة لزبائنها»: an addressee
-                out.append(t)  # «المدير التنفيذي لسوق عكاظ», «الهيئة الوطنية لمكافحة الفساد»
-                proper_ok = not (n[1:3] == "ال" or n[1:2] == "ل")  # «لسوق» takes «عكاظ», «للانتخابات» nothing
-                k += 1
-                continue
-            if n.endswith(NISBA_ENDINGS) and not any(definite(x.norm) for x in out):
-                out.append(t)  # «مصدر أمني يمني»
-                k += 1
-                continue
-            if proper_ok:
-                out.append(t)
-                proper_ok = False
-                k += 1
-                continue
-            break
-        return k
+        """Words that continue a title: «وزير الخارجية التركي», «المتحدث باسم البيت الأبيض».
+
+        ``construct``: the head is in construct («نادي التعاون», «لنادي اشبيلية»), so a proper
+        noun may follow it. Appends to ``out``; returns the token after the chain."""
+        c = _Chain(k, j, out, construct)
+        while c.k < c.j and self._chain_step(c):
+            pass
+        return c.k
+
+    def _chain_step(self, c: _Chain) -> bool:
+        """Take the next token(s) into the chain, or say it ends (False)."""
+        t = self.toks[c.k]
+        if self._chain_spelling(c, t):
+            return True
+        if not self.is_word(t):
+            return self._chain_quoted(c)
+        n = t.norm
+        if n[:1] == "و" and len(n) > 4 and (definite(n[1:]) or bare(n[1:]) in self.lex.bodies):
+            n = n[1:]  # «هيئة كبار العلماء وإدارة البحوث العلمية والإفتاء»
+        return self._chain_word(c, t, n)
+
+    def _chain_spelling(self, c: _Chain, t: Token) -> bool:
+        """Tokens that are how the chain is written, not words of it: «الاتحاد_الأوروبي» (a
+        hashtag), «د.محمد المومني» (an abbreviation); and a body or place NER found stays in the
+        title whole: «رئيس كتلة الحرة لحركة مشروع تونس ...»."""
+        toks, k, j, out = self.toks, c.k, c.j, c.out
+        if t.text == "_" and out and k + 1 < j and self.is_word(toks[k + 1]):
+            c.k += 1
+            return True
+        mention = self.mention_end(k)
+        if mention is not None and mention[1] in ("ORG", "LOC") and out:
+            while c.k < j and toks[c.k].start < mention[0]:
+                out.append(toks[c.k])
+                c.k += 1
+            c.proper_ok = False
+            return True
+        if t.text == "." and out and len(out[-1].norm) == 1 and k + 1 < j and self.is_word(toks[k + 1]):
+            c.k += 1
+            return True
+        return False
+
+    def _chain_quoted(self, c: _Chain) -> bool:
+        """«هيئة "أونيمي" للطوارئ»: a short quoted name inside a title; other marks end it."""
+        toks, k, j = self.toks, c.k, c.j
+        if toks[k].text not in OPEN_MARKS or not c.out:
+            return False
+        m = k + 1
+        while m < j and toks[m].text not in CLOSE_MARKS and m - k < QUOTED_BODY_REACH:
+            m += 1
+        if m < j and toks[m].text in CLOSE_MARKS:
+            c.out.extend(x for x in toks[k + 1:m] if self.is_word(x))
+            c.k = m + 1
+            return True
+        return False
+
+    def _chain_word(self, c: _Chain, t: Token, n: str) -> bool:
+        """A word of the title (``n``: its form without a conjunction on a definite or body
+        word) continues it, or ends it: a complementizer, a cue, a time word, most function words."""
+        lex, out = self.lex, c.out
+        if n in lex.title_links and c.k + 1 < c.j:
+            return c.take(t, proper_ok=True)  # «المتحدث باسم ...»
+        if n in lex.complementizers or self.is_cue(t):
+            return False
+        if n in lex.title_modifiers and (self.title_word(out[-1]) or out[-1].norm in lex.title_modifiers):
+            return c.take(t)  # «مفتي عام المملكة», «الأمين العام», «الرئيس السابق»
+        if n in lex.time_words:
+            return False
+        if self.function_word(t):
+            return self._chain_preposition(c, n)
+        if definite(n) or self.title_word(t) or self.body_word(t) or bare(n) in lex.bodies:
+            # only a body word in construct («نادي», not «الرئاسة») takes a proper noun after it
+            return c.take(t, proper_ok=self.body_word(t) and not definite(n))
+        if (self.glued_preposition(t) or (n[:1] == "ل" and len(n) > 3 and definite(out[-1].norm))) \
+                and not t.text.endswith(PRONOUN_SUFFIXES):  # «الشركة لزبائنها»: an addressee
+            # «المدير التنفيذي لسوق عكاظ», «الهيئة الوطنية لمكافحة الفساد»;
+            # «لسوق» takes «عكاظ», «للانتخابات» nothing
+            return c.take(t, proper_ok=not (n[1:3] == "ال" or n[1:2] == "ل"))
+        if n.endswith(lex.nisba_endings) and not any(definite(x.norm) for x in out):
+            return c.take(t)  # «مصدر أمني يمني»
+        if c.proper_ok:
+            return c.take(t, proper_ok=False)
+        return False
+
+    def _chain_preposition(self, c: _Chain, n: str) -> bool:
+        """«مكتب رعاية الشباب في جدة», «مصادر في الشرطة»: «في» and its noun stay in a body's
+        title or an indefinite one; any other function word ends the chain."""
+        toks, k, j, out = self.toks, c.k, c.j, c.out
+        if n in self.lex.title_prepositions and k + 1 < j \
+                and (self.body_word(out[0]) or not self._definite_chain(out)) \
+                and self.is_word(toks[k + 1]) and not self.hard_stop(toks[k + 1]):
+            out.extend(toks[k:k + 2])
+            c.proper_ok = self.body_word(toks[k + 1]) and not definite(toks[k + 1].norm)
+            c.k += 2
+            return True
+        return False
 
     def plural(self, tok: Token) -> bool:
         b = bare(strip_conj(tok.norm))
@@ -568,7 +710,7 @@ class PhraseParser:
                 return True  # «وزير الخارجية», «سماحة مفتي عام المملكة», «أمين منطقة جازان»
         second = title_toks[1].norm
         # a proper noun genitive after a singular head: «رئيس أفغانستان»
-        return not self.plural(title_toks[0]) and not second.endswith(NISBA_ENDINGS + ("ه", "ون", "ين", "ات"))
+        return not self.plural(title_toks[0]) and not second.endswith(self.lex.nisba_endings + ("ه", "ون", "ين", "ات"))
 
     def _name_start(self, tok: Token) -> bool:
         return (self.is_word(tok) and not self.hard_stop(tok) and not definite(tok.norm)
@@ -597,15 +739,15 @@ class PhraseParser:
             k += 1
         verb_next = False
         if k < last and self.function_word(toks[k]):
-            if strip_conj(toks[k].norm) in {"قد", "لقد", "كما", "ثم", "لكن", "بينما", "فيما"}:
+            if strip_conj(toks[k].norm) in self.lex.verb_particles:
                 k += 1
                 verb_next = True
             else:
                 # a fronted phrase («من جهته،», «وفي بيان،») ends at the first comma
                 m = k
-                while m < last and m - k < 6 and toks[m].text not in SKIP_PUNCT:
+                while m < last and m - k < FRONTED_MAX and toks[m].text not in SKIP_PUNCT:
                     m += 1
-                if m >= last or m - k >= 6:
+                if m >= last or m - k >= FRONTED_MAX:
                     return None
                 k = m + 1
                 verb_next = True
@@ -616,7 +758,7 @@ class PhraseParser:
         if self.function_word(t):
             return None
         if definite(n) or self.title_word(t) or self.body_word(t):
-            return self.phrase(k, min(last, k + 12))
+            return self.phrase(k, min(last, k + SUBJECT_WINDOW))
         if verb_next or (t.norm[:1] == "و" and len(t.norm) > 3):  # a verb: the subject follows
-            return self.subject_after_cue(k + 1, min(last, k + 12))
+            return self.subject_after_cue(k + 1, min(last, k + SUBJECT_WINDOW))
         return None

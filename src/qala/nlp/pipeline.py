@@ -20,6 +20,8 @@ from qala.nlp.quotes import Candidate, find_statements
 from qala.nlp.ranker import SpeakerRanker, shipped_ranker
 from qala.nlp.segment import split_sentences, tokenize
 from qala.nlp.speakers import attribute, unattributed
+from qala.nlp.statement_model import StatementModel, shipped_model
+from qala.nlp.words import add_words
 
 MAX_ERROR_CHARS = 300  # an error message is a hint for a bug report, not a dump of the text
 
@@ -32,9 +34,21 @@ class Options:
     quotes: bool = True
     dates: bool = True
     links: bool = True
-    # speakers: the shipped ranker (read once), another trained ``SpeakerRanker``, or the rules alone
+    # Statements: the shipped statement model decides (read lazily), or another trained
+    # ``StatementModel`` (cross-validation), or with ``learned_statements=False`` the rules alone.
+    learned_statements: bool = True
+    statement_model: StatementModel | None = None
+    # Speakers: the shipped ranker (read once), another trained ``SpeakerRanker`` (cross-validation),
+    # or with ``rank_speakers=False`` the rules alone.
     rank_speakers: bool = True
     speaker_ranker: SpeakerRanker | None = None
+
+
+def statement_model(options: Options) -> StatementModel | None:
+    """The statement model these options ask for, if any."""
+    if not options.learned_statements:
+        return None
+    return options.statement_model or shipped_model()
 
 
 def speaker_ranker(options: Options) -> SpeakerRanker | None:
@@ -49,9 +63,12 @@ class _Run:
     """One analysis in progress: the Doc and what components hand to later ones."""
 
     doc: Doc
-    options: Options = Options()
     candidates: list[Candidate] | None = None
+    options: Options = Options()
     collect: list | None = None  # the speakers component's candidate sources, when training asks
+
+
+Run = _Run  # what a component's work receives: ``run.doc`` to read and fill
 
 
 def _segment(run: _Run) -> None:
@@ -60,12 +77,16 @@ def _segment(run: _Run) -> None:
     run.doc.sentences = sentences
 
 
+def _words(run: _Run) -> None:
+    add_words(run.doc)
+
+
 def _entities(run: _Run) -> None:
     run.doc.entities = find_entities(run.doc)
 
 
 def _quotes(run: _Run) -> None:
-    run.candidates = find_statements(run.doc)
+    run.candidates = find_statements(run.doc, statement_model(run.options))
     run.doc.quotes = unattributed(run.doc, run.candidates)
 
 
@@ -93,22 +114,87 @@ def _links(run: _Run) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Component:
-    """A step of the pipeline: what it is called, what must have run before, what it does."""
+    """A step of the pipeline: its name, the layers it needs and adds, and its work.
+
+    ``uses`` are layers it reads when present but can do without (the speaker rules treat
+    every subject phrase as a name when there are no entities), so that difference is declared.
+    """
 
     name: str
-    requires: tuple[str, ...]
+    requires: tuple[str, ...]  # layers that must be there (added by an earlier component)
     run: Callable[[_Run], None]
     option: str | None = None  # the ``Options`` field that turns it off
+    adds: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("segment", (), _segment),
-    Component("entities", ("segment",), _entities, "entities"),
-    Component("quotes", ("segment",), _quotes, "quotes"),
-    Component("speakers", ("quotes",), _speakers, "quotes"),
-    Component("dates", ("segment",), _dates, "dates"),
-    Component("links", (), _links, "links"),
+    Component("segment", (), _segment, adds=("sentences", "tokens")),
+    Component("words", ("tokens",), _words, adds=("words",)),
+    Component("entities", ("words",), _entities, "entities", adds=("entities",)),
+    Component("quotes", ("words",), _quotes, "quotes", adds=("candidates", "quotes"), uses=("entities",)),
+    Component("speakers", ("candidates",), _speakers, "quotes", adds=("speakers",), uses=("entities",)),
+    Component("dates", ("tokens",), _dates, "dates", adds=("dates",), uses=("quotes",)),
+    Component("links", (), _links, "links", adds=("links",)),
 )
+
+
+class PipelineError(ValueError):
+    """A pipeline whose components do not fit: a name twice, or a layer nobody adds."""
+
+
+class Pipeline:
+    """An ordered, checked list of components; ``Pipeline.default().replace("entities", mine)``.
+
+    The check runs once, when the pipeline is made: each component's required layers must
+    be added by an earlier one, so a swapped or dropped component fails loudly here, not
+    silently inside some article."""
+
+    def __init__(self, components: tuple[Component, ...] | list[Component]) -> None:
+        self.components = tuple(components)
+        self.provider: dict[str, str] = {}
+        seen: set[str] = set()
+        for c in self.components:
+            if c.name in seen:
+                raise PipelineError(f"component {c.name!r} appears twice")
+            seen.add(c.name)
+            for layer in c.requires:
+                if layer not in self.provider:
+                    raise PipelineError(f"component {c.name!r} needs {layer!r}, which no earlier component adds")
+            for layer in c.adds:
+                self.provider.setdefault(layer, c.name)
+
+    @classmethod
+    def default(cls) -> Pipeline:
+        return cls(COMPONENTS)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.components]
+
+    def replace(self, name: str, component: Component) -> Pipeline:
+        """This pipeline with ``name`` swapped for ``component`` (another NER, another ranker)."""
+        if name not in self.names:
+            raise PipelineError(f"no component {name!r} to replace (have {', '.join(self.names)})")
+        return Pipeline([component if c.name == name else c for c in self.components])
+
+    def without(self, name: str) -> Pipeline:
+        """This pipeline with ``name`` dropped; refused if a later component needs what it adds."""
+        if name not in self.names:
+            raise PipelineError(f"no component {name!r} to drop (have {', '.join(self.names)})")
+        return Pipeline([c for c in self.components if c.name != name])
+
+
+_DEFAULT: dict[int, Pipeline] = {}
+
+
+def _default() -> Pipeline:
+    """The default pipeline, checked once per definition of ``COMPONENTS``."""
+    key = id(COMPONENTS)
+    got = _DEFAULT.get(key)
+    if got is None or got.components is not COMPONENTS:
+        got = _DEFAULT[key] = Pipeline(COMPONENTS)
+    return got
 
 
 def error_text(e: BaseException) -> str:
@@ -118,24 +204,26 @@ def error_text(e: BaseException) -> str:
 
 
 def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = None,
-            options: Options | None = None) -> Doc:
+            options: Options | None = None, pipeline: Pipeline | None = None) -> Doc:
     """Analyze one Arabic news text, e.g. ``analyze("قال بوتين إن ...")``; never raises for a str."""
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     options = options or Options()
-    run = _Run(Doc(text=text, id=id, meta=dict(meta or {})), options)
-    run_components(run)
+    run = _Run(Doc(text=text, id=id, meta=dict(meta or {})), options=options)
+    run_components(run, pipeline)
     return run.doc
 
 
-def run_components(run: _Run) -> None:
-    """Runs ``COMPONENTS`` over ``run`` in order, each one isolated (see the module's docstring)."""
+def run_components(run: _Run, pipeline: Pipeline | None = None) -> None:
+    """Runs the pipeline's components over ``run`` in order, each one isolated (see the module's
+    docstring); training calls it to keep what a component hands on (``run.collect``)."""
     options = run.options
-    failed: set[str] = set()
-    for component in COMPONENTS:
+    pipe = pipeline or _default()
+    failed: set[str] = set()  # components that raised or were skipped
+    for component in pipe.components:
         if component.option is not None and not getattr(options, component.option):
             continue
-        missing = [r for r in component.requires if r in failed]
+        missing = [pipe.provider[r] for r in component.requires if pipe.provider[r] in failed]
         if missing:
             failed.add(component.name)
             run.doc.analysis_errors.append((component.name, f"skipped: {missing[0]} failed"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from qala.nlp.doc import Doc, Token
 from qala.nlp.lexicon import CueForm, Lexicon, cue_form, lexicon
@@ -54,6 +55,13 @@ class Candidate:
     np: NounPhrase | None  # the subject named in the clause, if any
     shape: str  # verb | participle | attribution | headline
     confidence: float
+    stop: str = ""  # what opened the content: comp | colon | quote | object (cue shapes)
+    vetoes: frozenset[str] = frozenset()  # the rules' objections, weighed by the statement model
+    span_tok: tuple[int, int] | None = None  # content tokens when the content is a clause
+
+
+# a content: (type, char span), the rules' confidence, and its clause tokens when it is a clause
+_Content = tuple[tuple[str, tuple[int, int]], float, tuple[int, int] | None]
 
 
 def cue_at(tok: Token, lex: Lexicon) -> CueForm | None:
@@ -68,8 +76,13 @@ def is_word(tok: Token) -> bool:
 class _Finder:
     """Holds one document's tokens and quotations while statements are collected."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, loose: bool = False, hard: frozenset[str] = frozenset()) -> None:
         self.doc = doc
+        # loose: a rule's objection is recorded in ``Candidate.vetoes`` instead of dropping the
+        # candidate, so that a trained model weighs it with the other signals; the ``hard`` ones
+        # still drop it at once
+        self.loose = loose
+        self.hard = hard
         self.toks = doc.tokens
         self.lex = lexicon()
         self.parser = PhraseParser(doc, self.lex)
@@ -81,6 +94,7 @@ class _Finder:
         self.speech = [q for q in self.quotes if q.words >= 3 and q.depth == 0]
         self.speech_starts = [q.start for q in self.speech]
         self.sent_tok_end = self._sentence_token_ends()
+        self.tok_starts = [t.start for t in self.toks]
         self._cues: list = [_UNSEEN] * len(self.toks)
 
     def _sentence_token_ends(self) -> list[int]:
@@ -95,6 +109,20 @@ class _Finder:
             return self.speech[k]
         return None
 
+    def inside_quote(self, pos: int) -> bool:
+        """Whether ``pos`` lies inside a quotation of any length (a name or a cited phrase too)."""
+        k = bisect_left(self.quote_starts, pos + 1) - 1
+        return k >= 0 and self.quotes[k].contains(pos)
+
+    def with_end(self, c: Candidate, end: int) -> Candidate:
+        """``c`` with its clause content ending before token ``end`` (its type read again)."""
+        if c.span_tok is None:
+            return c
+        typed = self.typed_content(c.span_tok[0], end)
+        if typed is None or typed[1][1] - typed[1][0] < 3:
+            return c
+        return replace(c, type=typed[0], content=typed[1], span_tok=(c.span_tok[0], end))
+
     def is_comp(self, i: int) -> bool:
         tok = self.toks[i]
         if tok.norm not in self.lex.complementizers:
@@ -103,29 +131,38 @@ class _Finder:
         return prev not in BLOCK_BEFORE_COMP
 
     def cue(self, i: int) -> CueForm | None:
+        """The cue at token ``i`` when the rules have no objection to it."""
         hit = self._cues[i]
         if hit is _UNSEEN:
-            hit = self._cues[i] = self._cue(i)
+            hit = self._cues[i] = self._cue_vetoes(i)
+        return None if hit[1] else hit[0]
+
+    def cue_vetoes(self, i: int) -> tuple[CueForm | None, frozenset[str]]:
+        hit = self._cues[i]
+        if hit is _UNSEEN:
+            hit = self._cues[i] = self._cue_vetoes(i)
         return hit
 
-    def _cue(self, i: int) -> CueForm | None:
+    def _cue_vetoes(self, i: int) -> tuple[CueForm | None, frozenset[str]]:
+        """The cue a token spells and the rules' objections to it as a statement verb."""
         tok = self.toks[i]
         if not is_word(tok):
-            return None
+            return None, frozenset()
         form = cue_at(tok, self.lex)
         if form is None or self.inside_speech(tok.start) or tok.norm in self.lex.function_words:
-            return None
+            return None, frozenset()
+        vetoes = set()
         prev = self.toks[i - 1].norm if i > 0 and self.toks[i - 1].sent == tok.sent else ""
         if form.kind == "verb" and strip_conj(prev) in BLOCK_BEFORE_CUE:
-            return None
+            vetoes.add("blocked_before")
         bare_form = tok.norm[1:] if tok.norm[:1] in "وف" and tok.norm[1:] in self.lex.cues else tok.norm
         if bare_form not in self.lex.cues and strip_conj(prev) not in {"ما", "لما", "كما", "حسبما"}:
             # a verb with an object pronoun: «وصفتها», «يعتبره» are verbs, but «أكده», «أمله» may be
             # nouns («his hope») unless «ما» introduces them («وفق ما أكده»)
             stem = bare_form[:-2] if bare_form.endswith("ها") else bare_form[:-1]
             if not (stem.endswith("ت") or stem[:1] in "يت"):
-                return None
-        return form
+                vetoes.add("suffix_noun")
+        return form, frozenset(vetoes)
 
     # -- content boundaries ------------------------------------------------------------
 
@@ -278,40 +315,41 @@ class _Finder:
 
     # -- the shapes ----------------------------------------------------------------------
 
-    def from_cue(self, i: int, form: CueForm) -> Candidate | None:
-        tok = self.toks[i]
-        sent = tok.sent
-        end = self.sent_tok_end[sent]
-        cue_end = i + 1
-        if cue_end < end and self.toks[cue_end].norm in QUOTE_VERBAL_NOUNS:
-            cue_end += 1
+    def _veto(self, vetoes: set[str], name: str) -> bool:
+        """Record a rule's objection; True when the rules alone decide (drop the candidate now)."""
+        vetoes.add(name)
+        return not self.loose or name in self.hard
+
+    def _scan(self, cue_end: int, end: int, form: CueForm) -> tuple[int, str | None]:
+        """Where the content opens after a cue: the token and what opens it (comp, colon, quote)."""
         window = SPEAKER_SEARCH_WINDOW if "strong" in form.flags or form.kind == "verb" else 6
         k = cue_end
-        stop = None
         while k < end and k - cue_end < window:
             t = self.toks[k]
             if self.is_comp(k):
                 prev = strip_conj(self.toks[k - 1].norm)
                 if k - 1 > cue_end and prev in PREPOSITIONS and prev not in form.preps:
-                    return None  # «على أن», «إلى أن»: a conjunction, not reported speech
-                stop = "comp"
-                break
+                    return k, "prep_comp"  # «على أن», «إلى أن»: a conjunction, not reported speech
+                return k, "comp"
             if t.text == ":":
-                stop = "colon"
-                break
+                return k, "colon"
             q = self.by_open.get(k)
             if q is not None and q.words >= 3 and q.depth == 0 and not self._names_quote(k):
                 if q.words <= 4 and q.close is not None and self._comp_follows(q.close + 1, end):
                     k = q.close + 1  # «قالت الخطوط الجوية الهولندية "كي أل أم" الشهر الماضي إنها»: a name
                     continue
-                stop = "quote"
-                break
+                return k, "quote"
             if k > cue_end and is_word(t):
                 inner = self.cue(k)
                 if inner is not None and ("bare" not in inner.flags or any(
                         self._opens_content(m, inner) for m in range(k + 1, min(end, k + 6)))):
                     break  # another statement starts («طلب عدم نشر اسمه» is a relative clause)
             k += 1
+        return k, None
+
+    def _subject(self, form: CueForm, cue_end: int, k: int,
+                 vetoes: set[str]) -> tuple[NounPhrase | None, CueForm] | None:
+        """The subject between the cue and its content, and the cue form as it then reads."""
         np = self.parser.subject_after_cue(cue_end, k) if form.kind == "verb" else None
         relay = next((m for m in range(cue_end, k - 1) if self.toks[m].norm == "نقلا" and self.toks[m + 1].norm == "عن"), None)
         if relay is not None and form.kind == "verb":
@@ -320,69 +358,111 @@ class _Finder:
         if "source" in form.flags:
             # «ونقل التلفزيون السوري عن مصدر عسكري قوله:»: the speaker follows عن
             src = next((m for m in range(cue_end, k) if self.toks[m].norm == "عن"), None)
-            if src is None:
+            found = self.parser.subject_after_cue(src + 1, k) if src is not None else None
+            if found is None and self._veto(vetoes, "no_source"):
                 return None
-            np = self.parser.subject_after_cue(src + 1, k)
-            if np is None:
-                return None
+            np = found or np
             form = replace(form, flags=form.flags | {"strong"})
+        return np, form
+
+    def from_cue(self, i: int, form: CueForm, vetoes: set[str] | None = None) -> Candidate | None:
+        tok = self.toks[i]
+        sent = tok.sent
+        end = self.sent_tok_end[sent]
+        vetoes = set(vetoes or ())
+        cue_end = i + 1
+        if cue_end < end and self.toks[cue_end].norm in QUOTE_VERBAL_NOUNS:
+            cue_end += 1
+        k, stop = self._scan(cue_end, end, form)
+        if stop == "prep_comp":
+            if self._veto(vetoes, "prep_comp"):
+                return None
+            stop = "comp"
+        subject = self._subject(form, cue_end, k, vetoes)
+        if subject is None:
+            return None
+        np, form = subject
         cue_span = (tok.start, self.toks[cue_end - 1].end)
         # the cue as written, without the conjunction clitic
         if tok.norm[:1] in "وف" and tok.norm not in self.lex.cues:
             cue_span = (tok.start + 1, cue_span[1])
-        conf = 0.9
         if stop == "comp":
-            if "bare" in form.flags and k - cue_end > (15 if np is not None else 8):
-                return None
-            if "bare" in form.flags and form.tense == "present" and k == cue_end:
-                return None  # «ويعتقد أن», «يذكر أن»: impersonal, nobody is quoted
-            c_start = k + 1
-            c_end = self.clause_end(c_start, sent)
-            typed = self.typed_content(c_start, c_end)
-        elif stop == "colon":
-            if form.kind == "verb" and "strong" not in form.flags and "object" not in form.flags and np is None:
-                return None
-            c_start = k + 1
-            if c_start < end and self.toks[c_start].norm in ("ان", "بان"):
-                c_start += 1  # «وأوردت الوكالة: إن إرادة كيم ...»
-            q = self.by_open.get(c_start)
-            if q is not None and q.words >= 2:
-                typed = ("direct", self.inner(q))
-            else:
-                c_end = self.clause_end(c_start, sent)
-                c_end = self.extend_speech(c_end, sent)
-                typed = ("direct", self.span_of(c_start, c_end)) if c_end > c_start else None
-        elif stop == "quote":
-            if "strong" not in form.flags and form.kind == "verb" and "object" not in form.flags and np is None:
-                return None  # «وذكر مسؤول بالبيت الأبيض "..."»: a named source makes it speech
-            q = self.by_open[k]
-            typed = ("direct", self.inner(q))
-            conf = 0.85
+            got = self._comp_content(form, cue_end, k, np, sent, vetoes)
+        elif stop in ("colon", "quote"):
+            got = self._marked_content(form, k, np, sent, stop, vetoes)
         else:
-            strong_participle = form.kind == "participle" and "strong" in form.flags
-            if ("object" not in form.flags and not strong_participle) or form.tense == "present":
-                return None  # «يعتبر آخر التحقيقات»: often passive
-            if form.kind == "participle" and not self._after_clause(i):
-                return None  # «معلومات مفيدة»: an adjective, not «، مفيدا أن ...»
-            c_start = self._object_start(np.tok_end if np is not None else cue_end, end, form, np is not None)
-            if c_start is None:
-                return None
-            if "object" not in form.flags and self.toks[c_start].norm in self.lex.function_words:
-                return None  # «قائلا في سلسلة تغريدات»: an adjunct, the speech comes later
-            c_end = self.clause_end(c_start, sent)
-            typed = self.typed_content(c_start, c_end)
-            conf = 0.6
-            if typed is not None and len([t for t in self.toks[c_start:c_end] if is_word(t)]) < 2:
-                return None
-        if typed is None:
+            got = self._object_content(i, form, cue_end, np, sent, vetoes)
+            stop = "object"
+        if got is None:
             return None
+        typed, conf, span_tok = got
         kind, content = typed
         if content[1] - content[0] < 3:
             return None
         if "weak" in form.flags:
             conf -= 0.3
         return Candidate(kind, cue_span, content, i, sent, form, np,
-                         "participle" if form.kind == "participle" else "verb", conf)
+                         "participle" if form.kind == "participle" else "verb", conf, stop,
+                         frozenset(vetoes), span_tok)
+
+    def _comp_content(self, form: CueForm, cue_end: int, k: int, np: NounPhrase | None,
+                      sent: int, vetoes: set[str]) -> _Content | None:
+        """«أكد الرئيس أن ...»: the clause after the complementizer."""
+        if "bare" in form.flags and k - cue_end > (15 if np is not None else 8) and self._veto(vetoes, "bare_far"):
+            return None
+        if "bare" in form.flags and form.tense == "present" and k == cue_end and self._veto(vetoes, "impersonal"):
+            return None  # «ويعتقد أن», «يذكر أن»: impersonal, nobody is quoted
+        c_start = k + 1
+        c_end = self.clause_end(c_start, sent)
+        typed = self.typed_content(c_start, c_end)
+        return None if typed is None else (typed, 0.9, (c_start, c_end))
+
+    def _marked_content(self, form: CueForm, k: int, np: NounPhrase | None, sent: int, stop: str,
+                        vetoes: set[str]) -> _Content | None:
+        """«وأضاف: ...», «وقال "..."»: direct speech after a colon or in a quotation."""
+        weak_verb = form.kind == "verb" and "strong" not in form.flags and "object" not in form.flags and np is None
+        if stop == "quote":
+            if weak_verb and self._veto(vetoes, "quote_weak"):
+                return None  # «وذكر مسؤول بالبيت الأبيض "..."»: a named source makes it speech
+            return ("direct", self.inner(self.by_open[k])), 0.85, None
+        if weak_verb and self._veto(vetoes, "colon_weak"):
+            return None
+        end = self.sent_tok_end[sent]
+        c_start = k + 1
+        if c_start < end and self.toks[c_start].norm in ("ان", "بان"):
+            c_start += 1  # «وأوردت الوكالة: إن إرادة كيم ...»
+        q = self.by_open.get(c_start)
+        if q is not None and q.words >= 2:
+            return ("direct", self.inner(q)), 0.9, None
+        c_end = self.extend_speech(self.clause_end(c_start, sent), sent)
+        if c_end <= c_start:
+            return None
+        return ("direct", self.span_of(c_start, c_end)), 0.9, (c_start, c_end)
+
+    def _object_content(self, i: int, form: CueForm, cue_end: int, np: NounPhrase | None, sent: int,
+                        vetoes: set[str]) -> _Content | None:
+        """«حذر من المزيد ...», «، محذرا من ...»: the verb's object is what is said."""
+        strong_participle = form.kind == "participle" and "strong" in form.flags
+        if ("object" not in form.flags and not strong_participle) and self._veto(vetoes, "not_object"):
+            return None
+        if form.tense == "present" and self._veto(vetoes, "present_object"):
+            return None  # «يعتبر آخر التحقيقات»: often passive
+        if form.kind == "participle" and not self._after_clause(i) and self._veto(vetoes, "adjective"):
+            return None  # «معلومات مفيدة»: an adjective, not «، مفيدا أن ...»
+        end = self.sent_tok_end[sent]
+        c_start = self._object_start(np.tok_end if np is not None else cue_end, end, form, np is not None)
+        if c_start is None:
+            return None
+        if ("object" not in form.flags and self.toks[c_start].norm in self.lex.function_words
+                and self._veto(vetoes, "adjunct_start")):
+            return None  # «قائلا في سلسلة تغريدات»: an adjunct, the speech comes later
+        c_end = self.clause_end(c_start, sent)
+        typed = self.typed_content(c_start, c_end)
+        if typed is None:
+            return None
+        if self._words_between(c_start, c_end, most=2) < 2 and self._veto(vetoes, "short_object"):
+            return None
+        return typed, 0.6, (c_start, c_end)
 
     def _object_start(self, k: int, end: int, form: CueForm, explicit: bool = False) -> int | None:
         """Where an object content starts: after the verb's preposition («حذر من ...», «أصر ... على ...»)."""
@@ -543,14 +623,39 @@ class _Finder:
                          np, "headline", 0.8)
 
 
-def find_statements(doc: Doc) -> list[Candidate]:
-    """All statements of a document, in text order, before speakers are resolved."""
-    f = _Finder(doc)
+class Decider(Protocol):
+    """A trained statement model (``qala.nlp.statement_model``) as ``find_statements`` uses it."""
+
+    hard_vetoes: frozenset[str]  # objections the model never overrules
+
+    def decide(self, finder: _Finder, cands: list[Candidate]) -> list[Candidate]:
+        """The candidates kept, each with its probability as ``confidence`` and its content end."""
+
+
+def find_statements(doc: Doc, model: Decider | None = None) -> list[Candidate]:
+    """All statements of a document, in text order, before speakers are resolved.
+
+    With a ``model`` the rules over-generate (their objections become ``vetoes``) and the model
+    keeps or drops each candidate; without one the rules decide alone."""
+    f = _Finder(doc, loose=model is not None, hard=model.hard_vetoes if model is not None else frozenset())
+    found = _candidates(f)
+    if model is not None:
+        found = model.decide(f, found)
+    found.sort(key=lambda c: c.cue)
+    # an attribution phrase inside another statement's frame («وذكر ديمترييف، بحسب رويترز، أن ...»)
+    # only says who relayed it
+    in_frame = _covered([(c.cue[1], c.content[0]) for c in found if c.shape in ("verb", "participle")])
+    found = [c for c in found if c.shape != "attribution" or not in_frame(c.cue[0])]
+    return _drop_overlaps(found)
+
+
+def _candidates(f: _Finder) -> list[Candidate]:
+    """Every cue, attribution and headline candidate of the document, in text order."""
     found: list[Candidate] = []
     for i in range(len(f.toks)):
-        form = f.cue(i)
-        if form is not None:
-            cand = f.from_cue(i, form)
+        form, vetoes = f.cue_vetoes(i)
+        if form is not None and (f.loose and not vetoes & f.hard or not vetoes):
+            cand = f.from_cue(i, form, set(vetoes))
             if cand is not None:
                 found.append(cand)
                 continue
@@ -561,16 +666,12 @@ def find_statements(doc: Doc) -> list[Candidate]:
             cand = f.from_attribution(i, after)
             if cand is not None:
                 found.append(cand)
-    for sent in range(len(doc.sentences)):
+    for sent in range(len(f.doc.sentences)):
         cand = f.headline(sent)
         if cand is not None:
             found.append(cand)
     found.sort(key=lambda c: c.cue)
-    # an attribution phrase inside another statement's frame («وذكر ديمترييف، بحسب رويترز، أن ...»)
-    # only says who relayed it
-    in_frame = _covered([(c.cue[1], c.content[0]) for c in found if c.shape in ("verb", "participle")])
-    found = [c for c in found if c.shape != "attribution" or not in_frame(c.cue[0])]
-    return _drop_overlaps(found)
+    return found
 
 
 def _covered(spans: list[tuple[int, int]]) -> Callable[[int], bool]:

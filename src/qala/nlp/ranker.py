@@ -497,8 +497,10 @@ def keeps_rule_extent(src: Source, rule_name: str) -> bool:
     stands: a span of words around it, or a shorter form of it (not a fuller name NER found)."""
     if "overlaps_rule" not in src.feats:
         return False
-    if src.origins <= {"after", "before", "subject"}:
-        return True  # the clause's own words around the rules' name: the rules resolved them further
+    if src.origins <= {"after", "before", "subject"} or src.feats.get("w_document"):
+        # the clause's own words around the rules' name, or «بيان البيت الأبيض» around its issuer:
+        # the rules resolved them further
+        return True
     return len(name_key(src.name).split()) <= len(name_key(rule_name).split())
 
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import cache
-from importlib.resources import files
 
+from qala.nlp import langdata
 from qala.nlp.doc import Sentence, Token
 from qala.nlp.normalize import DELETED_CHARS, fold
 
 SENTENCE_END = ".!?؟۔…"
-# Straight and typographic quotation marks; the direction of “ ” « » is not trusted
-# (Arabic outlets use them both ways), so their role comes from the context.
-QUOTE_MARKS = '"“”«»„‟'
+# Straight and typographic quotation marks (``lang/ar/quote_marks.txt``); the direction of
+# “ ” « » is not trusted (Arabic outlets use them both ways), so their role comes from the context.
+QUOTE_MARKS = "".join(mark for row in langdata.rows("quote_marks.txt") for mark in row[1].split())
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 _NOT_OPEN_BEFORE = frozenset(".,،;؛:!?؟…)]}")  # a mark followed by these closes
 _NOT_CLOSE_AFTER = frozenset("([{:")  # a mark preceded by these opens
@@ -52,8 +52,7 @@ _NEWLINE = re.compile(r"\r\n?|[\n\u2028\u2029\x85\x0b\x0c]")
 @cache
 def abbreviations() -> frozenset[str]:
     """Folded abbreviations (without their final dot) from ``lang/ar/abbreviations.txt``."""
-    path = files("qala").joinpath("lang", "ar", "abbreviations.txt")
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    lines = (line.split("#", 1)[0].strip() for line in langdata.text("abbreviations.txt").splitlines())
     return frozenset(fold(line).casefold() for line in lines if line)
 
 

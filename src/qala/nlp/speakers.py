@@ -24,7 +24,7 @@ RECENT_STATEMENTS = 4  # how far back a title or description looks for its perso
 # candidate is a source) from this probability of "none" up, and names a source where the rules
 # found none from this probability of its pick up.
 REJECT_RULE_AT = 0.6
-NAME_OVER_ABSTAIN_AT = 0.65
+NAME_OVER_ABSTAIN_AT = 0.7
 
 
 def _agrees(gender: str, number: str, np: NounPhrase) -> bool:
