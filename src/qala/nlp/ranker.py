@@ -395,6 +395,8 @@ class CandidateFinder:
         else:
             ok = np.gender in (form.gender, "?")
         f["agree" if ok else "disagree"] = 1.0
+        if not ok and np.kind == "person" and np.title and np.gender in ("m", "f") and form.number == "sg":
+            f["disagree_person"] = 1.0  # «وأضافت» after «المدير خالد»: a gender its title spells
 
     def _spoke(self, src: Source, f: dict[str, float]) -> None:
         rank = self.spoken.rank(src.name)
@@ -552,6 +554,7 @@ CROSSED = (
     "same_sentence",
     "agree",
     "disagree",
+    "disagree_person",
     "spoke_last",
     "spoke_recency",
     "title_match",
