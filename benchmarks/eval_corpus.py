@@ -18,7 +18,7 @@ from collections import defaultdict
 from results import REPO, cpu_model, git_commit, write_section
 
 from qala.cli.corpus import agreement_rows, load_corpus
-from qala.cli.evaluate import analyze_annotated
+from qala.cli.evaluate import analyze_annotated, trainers
 from qala.corpus.crossval import cross_validate
 from qala.corpus.texts import Texts
 from qala.evaluation import GoldStatement, PredictedStatement, evaluate, match_statements, speaker_is_right
@@ -105,6 +105,7 @@ def main() -> None:
         train,
         args.cv,
         lambda docs, opts: cv_pred.extend(analyze_annotated(docs, opts, cache)) or cv_pred[-len(docs) :],
+        trainers(),
     )
     rows = [
         ("development", train, evaluate([d.gold() for d in train], dev_pred)),

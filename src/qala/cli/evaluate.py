@@ -256,9 +256,10 @@ def analyze_annotated(
 
 def trainers() -> list[Any]:
     """The learned components that cross-validation refits per fold (each composes the options)."""
+    from qala.speaker_train import SpeakerTrainer
     from qala.statement_train import StatementTrainer
 
-    return [StatementTrainer()]
+    return [StatementTrainer(), SpeakerTrainer()]
 
 
 def corpus_reports(corpus: Path, cv: int, cache: dict[str, dict[str, Any]]) -> list[tuple[str, Report]]:

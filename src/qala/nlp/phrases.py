@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from qala.nlp.clitics import bare, strip_conj  # noqa: F401 (quotes, speakers, referents import them here)
 from qala.nlp.doc import Doc, Token
 from qala.nlp.lexicon import Lexicon
 from qala.nlp.words import Word, word_of

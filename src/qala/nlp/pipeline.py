@@ -17,6 +17,7 @@ from qala.nlp.doc import Doc
 from qala.nlp.entities import find_entities
 from qala.nlp.links import find_links
 from qala.nlp.quotes import Candidate, find_statements
+from qala.nlp.ranker import SpeakerRanker, shipped_ranker
 from qala.nlp.segment import split_sentences, tokenize
 from qala.nlp.speakers import attribute, unattributed
 from qala.nlp.statement_model import StatementModel, shipped_model
@@ -37,6 +38,10 @@ class Options:
     # ``StatementModel`` (cross-validation), or with ``learned_statements=False`` the rules alone.
     learned_statements: bool = True
     statement_model: StatementModel | None = None
+    # Speakers: the shipped ranker (read once), another trained ``SpeakerRanker`` (cross-validation),
+    # or with ``rank_speakers=False`` the rules alone.
+    rank_speakers: bool = True
+    speaker_ranker: SpeakerRanker | None = None
 
 
 def statement_model(options: Options) -> StatementModel | None:
@@ -46,6 +51,13 @@ def statement_model(options: Options) -> StatementModel | None:
     return options.statement_model or shipped_model()
 
 
+def speaker_ranker(options: Options) -> SpeakerRanker | None:
+    """The ranker the speakers component uses under ``options`` (None: the rules alone)."""
+    if not options.rank_speakers:
+        return None
+    return options.speaker_ranker or shipped_ranker()
+
+
 @dataclass(slots=True)
 class _Run:
     """One analysis in progress: the Doc and what components hand to later ones."""
@@ -53,6 +65,7 @@ class _Run:
     doc: Doc
     candidates: list[Candidate] | None = None
     options: Options = Options()
+    collect: list | None = None  # the speakers component's candidate sources, when training asks
 
 
 Run = _Run  # what a component's work receives: ``run.doc`` to read and fill
@@ -78,7 +91,7 @@ def _quotes(run: _Run) -> None:
 
 
 def _speakers(run: _Run) -> None:
-    run.doc.quotes = attribute(run.doc, run.candidates or [])
+    run.doc.quotes = attribute(run.doc, run.candidates or [], speaker_ranker(run.options), run.collect)
 
 
 def _dates(run: _Run) -> None:
@@ -196,8 +209,16 @@ def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = N
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     options = options or Options()
-    pipe = pipeline or _default()
     run = _Run(Doc(text=text, id=id, meta=dict(meta or {})), options=options)
+    run_components(run, pipeline)
+    return run.doc
+
+
+def run_components(run: _Run, pipeline: Pipeline | None = None) -> None:
+    """Runs the pipeline's components over ``run`` in order, each one isolated (see the module's
+    docstring); training calls it to keep what a component hands on (``run.collect``)."""
+    options = run.options
+    pipe = pipeline or _default()
     failed: set[str] = set()  # components that raised or were skipped
     for component in pipe.components:
         if component.option is not None and not getattr(options, component.option):
@@ -212,4 +233,3 @@ def analyze(text: str, meta: dict[str, Any] | None = None, *, id: str | None = N
         except Exception as e:  # RecursionError and MemoryError included: the article is kept
             failed.add(component.name)
             run.doc.analysis_errors.append((component.name, error_text(e)))
-    return run.doc

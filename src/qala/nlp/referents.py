@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from qala.nlp.clitics import bare
 from qala.nlp.doc import Entity
 from qala.nlp.normalize import fold
-from qala.nlp.phrases import NounPhrase, bare
+from qala.nlp.phrases import NounPhrase
 
 Agreement = tuple[str, str, str]  # a phrase's (gender, number, kind): all agreement looks at
 

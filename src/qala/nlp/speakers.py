@@ -10,15 +10,22 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
+from qala.nlp.clitics import bare, strip_conj
 from qala.nlp.doc import Doc, Quote, Span, Speaker
 from qala.nlp.lexicon import lexicon
 from qala.nlp.normalize import fold
-from qala.nlp.phrases import NounPhrase, PhraseParser, bare, strip_conj, unglue
+from qala.nlp.phrases import NounPhrase, PhraseParser, unglue
 from qala.nlp.quotes import Candidate
+from qala.nlp.ranker import CandidateFinder, Source, SpeakerRanker, keeps_rule_extent
 from qala.nlp.referents import EntityNames, History, Mentions, Names, TitledNames, agree, agreement
 from qala.nlp.referents import Said as _Said
 
 RECENT_STATEMENTS = 4  # how far back a title or description looks for its person
+# The rules' decision stands unless the ranker is fairly sure: it rejects the rules' answer (no
+# candidate is a source) from this probability of "none" up, and names a source where the rules
+# found none from this probability of its pick up.
+REJECT_RULE_AT = 0.6
+NAME_OVER_ABSTAIN_AT = 0.7
 
 
 def _agrees(gender: str, number: str, np: NounPhrase) -> bool:
@@ -315,9 +322,9 @@ class SpeakerResolver:
 
     def speaker(self, c: Candidate) -> Speaker | None:
         got = self.resolve(c)
-        if got is None:
-            return None
-        said, resolution = got
+        return self._speaker(c, *got) if got is not None else None
+
+    def _speaker(self, c: Candidate, said: _Said, resolution: str) -> Speaker:
         self.history.append(said)
         mention = None
         if resolution != "pronoun" and c.np is not None:
@@ -326,15 +333,65 @@ class SpeakerResolver:
         return Speaker(name=said.name, resolution=resolution, mention=mention, title=said.np.title,
                        entity=self.entity_of(said.name, span))
 
+    def ranked(self, c: Candidate, ranker: SpeakerRanker | None, finder: CandidateFinder,
+               collect: list | None) -> tuple[Speaker | None, float | None]:
+        """The rules' answer among the candidates, then the model's pick (and its probability)."""
+        rule = self.resolve(c)
+        if ranker is None and collect is None:
+            return (self._speaker(c, *rule) if rule else None), None
+        sources = finder.sources(c, rule)
+        if collect is not None:
+            collect.append(sources)
+        best = ranker.best(sources) if ranker is not None else None
+        if best is None:
+            return (self._speaker(c, *rule) if rule else None), None
+        src, p = best
+        if "none" in src.origins and (rule is None or p >= REJECT_RULE_AT):
+            return None, None  # no candidate is a source (a passive «ووصف بأنه», a link footer)
+        if "none" in src.origins:
+            return self._speaker(c, *rule), 1 - p  # the model is unsure the rules' answer is wrong
+        if rule is None and p < NAME_OVER_ABSTAIN_AT:
+            return None, None  # the rules found no source: only a fairly likely candidate overrides that
+        if rule is not None and ("rule" in src.origins or keeps_rule_extent(src, rule[0].name)):
+            # the rules' answer, or another extent of its name: the rules' name and resolution stand
+            return self._speaker(c, *rule), p
+        return self._speaker(c, self._said_of(src, c), self._resolution_of(src, c)), p
 
-def attribute(doc: Doc, cands: list[Candidate]) -> list[Quote]:
-    """Statements of ``doc`` with their speakers, e.g. «وأكد: “...”» → the last speaker named."""
+    def _said_of(self, src: Source, c: Candidate) -> _Said:
+        np = src.np
+        if np is None:
+            s, e = src.spans[0] if src.spans else (c.cue[0], c.cue[0])
+            kind = "body" if src.ent_type == "ORG" else "person"
+            np = NounPhrase(s, e, c.cue_tok, None, src.name, kind, "?", "sg")
+        return _Said(np, src.name, c.cue[0], c.sent)
+
+    @staticmethod
+    def _resolution_of(src: Source, c: Candidate) -> str:
+        """How the ranker's pick was found: the clause's own words, or the referent of its title."""
+        if src.origins & {"subject", "after", "before"}:
+            return "headline" if c.shape == "headline" else ("explicit" if c.np is not None else "pronoun")
+        if c.np is None:
+            return "pronoun"
+        return "title" if c.np.kind in ("title", "body") else "description"
+
+
+def attribute(doc: Doc, cands: list[Candidate], ranker: SpeakerRanker | None = None,
+              collect: list | None = None) -> list[Quote]:
+    """Statements of ``doc`` with their speakers, e.g. «وأكد: “...”» → the last speaker named.
+
+    With a ``ranker`` the rules' answer is one candidate among several and the model picks; its
+    probability times the statement's own confidence is the quote's confidence. ``collect``
+    receives each statement's candidate sources (for training)."""
     resolver = SpeakerResolver(doc, cands)
+    finder = CandidateFinder(resolver)
     quotes: list[Quote] = []
     for c in cands:
-        spk = resolver.speaker(c)
+        spk, p = resolver.ranked(c, ranker, finder, collect)
+        confidence = c.confidence if spk else c.confidence * 0.5
+        if spk is not None and p is not None:
+            confidence = c.confidence * p
         quotes.append(Quote(type=c.type, cue=doc.span(*c.cue), content=doc.span(*c.content), speaker=spk,
-                            confidence=c.confidence if spk else c.confidence * 0.5))
+                            confidence=confidence))
     return quotes
 
 
