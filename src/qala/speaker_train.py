@@ -29,11 +29,13 @@ C = 0.3  # inverse L2 strength: a couple of hundred features, a couple of thousa
 Group = list[tuple[dict[str, float], bool]]  # one statement's candidates: features, right or not
 
 
-def statement_groups(d: Annotated) -> list[Group]:
-    """The labelled candidates of each statement found in ``d`` that matches a gold statement."""
+def statement_groups(d: Annotated, statement_model: Any = None) -> list[Group]:
+    """The labelled candidates of each statement found in ``d`` that matches a gold statement
+    (statements as ``statement_model`` keeps them; ``None``: the shipped one)."""
     a = d.article_dict()
     meta = {"title": a["title"], "url": a["url"], "outlet": a["outlet"], "published": a["date"]}
-    run = _Run(Doc(text=a["text"], id=d.id, meta=meta), options=Options(rank_speakers=False, dates=False), collect=[])
+    run = _Run(Doc(text=a["text"], id=d.id, meta=meta), options=Options(rank_speakers=False, dates=False, statement_model=statement_model),
+               collect=[])
     run_components(run)  # the rules alone, collecting each statement's candidates
     collected, quotes = run.collect or [], run.doc.quotes
     gold = [GoldStatement.from_dict(q) for q in d.gold()["quotes"]]
@@ -125,8 +127,9 @@ class SpeakerTrainer:
 
     name = "speakers"
 
-    def __init__(self) -> None:
+    def __init__(self, statement_model: Any = None) -> None:
         self._groups: dict[str, list[Group]] = {}
+        self.statement_model = statement_model
 
     def groups(self, docs: Sequence[Annotated]) -> list[Group]:
         out: list[Group] = []
@@ -134,7 +137,7 @@ class SpeakerTrainer:
             if not d.may_train:
                 continue
             if d.id not in self._groups:
-                self._groups[d.id] = statement_groups(d)
+                self._groups[d.id] = statement_groups(d, self.statement_model)
             out += self._groups[d.id]
         return out
 
@@ -145,11 +148,12 @@ class SpeakerTrainer:
         return dataclasses.replace(options or Options(), speaker_ranker=model)
 
 
-def train(docs: Sequence[Annotated]) -> tuple[SpeakerRanker, dict[str, Any]]:
-    """The shipped model and what it was made from (article count, data hash, seconds)."""
+def train(docs: Sequence[Annotated], statement_model: Any = None) -> tuple[SpeakerRanker, dict[str, Any]]:
+    """The shipped model and what it was made from (article count, data hash, seconds); trained on
+    the statements ``statement_model`` keeps (``None``: the installed statement model)."""
     t0 = time.perf_counter()
     usable = [d for d in docs if d.may_train]
-    trainer = SpeakerTrainer()
+    trainer = SpeakerTrainer(statement_model)
     groups = trainer.groups(usable)
     ranker = fit(groups)
     info = {

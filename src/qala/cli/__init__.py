@@ -21,4 +21,5 @@ from qala.cli import serve as _serve  # noqa: E402,F401
 from qala.cli import spark as _spark  # noqa: E402,F401
 from qala.cli import speakers as _speakers  # noqa: E402,F401
 from qala.cli import store as _store  # noqa: E402,F401
+from qala.cli import train_quotes as _train_quotes  # noqa: E402,F401
 from qala.cli import train_statements as _train_statements  # noqa: E402,F401
