@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pycrfsuite
 
+from qala.corpus.standoff import Annotated
 from qala.nlp.doc import Token
 from qala.nlp.ner import Recognizer, SubToken, decode, subtokens
 from qala.nlp.ner_features import (
@@ -71,6 +72,7 @@ class TrainParams:
     c2: float = 0.05
     max_iterations: int = 200
     gazetteer_min_count: int = 2
+    clusters: bool = True  # word-cluster features (``qala/models/clusters-ar.tsv.gz``)
 
 
 class CorpusError(ValueError):
@@ -307,6 +309,46 @@ def news_holdout(articles: list[Article], every: int = 5) -> tuple[list[Article]
         [a for i, a in enumerate(ordered) if i % every != every - 1],
         [a for i, a in enumerate(ordered) if i % every == every - 1],
     )
+
+
+def read_word_corpora(data_dir: Path, held: Iterable[str] = AQMAR_HOLDOUT) -> list[WordSentence]:
+    """AQMAR (without the held-out files) and the Wojood sample train and val files."""
+    held = set(held)
+    aqmar_files = sorted((data_dir / "aqmar").glob("*.txt"))
+    if not aqmar_files:
+        raise CorpusError(f"{data_dir / 'aqmar'}: no AQMAR .txt files")
+    words = [s for f in aqmar_files if f.name not in held for s in read_aqmar(f)]
+    words += countries_as_places(
+        read_wojood(data_dir / "wojood_sample" / "train.txt")
+        + read_wojood(data_dir / "wojood_sample" / "val.txt")
+    )
+    return words
+
+
+def corpus_articles(docs: Iterable[Annotated]) -> list[Article]:
+    """Annotation-corpus articles that carry entity spans, as ``Article``s (others are skipped:
+    an article without spans was not annotated for entities)."""
+    out = []
+    for d in docs:
+        spans = sorted((e["start"], e["end"], e["type"]) for e in d.entities if e["type"] in TYPES)
+        if spans:
+            out.append(Article(d.id, d.article.text, spans))
+    return out
+
+
+def news_training(
+    news_dev: Sequence[Article],
+    corpus_docs: Sequence[Annotated] = (),
+    exclude: Iterable[str] = (),
+) -> list[Article]:
+    """The news articles a model trains on: news_dev, plus the corpus's trainable entity
+    annotations (never SaudiNewsNet: ``may_train``), each article once, sorted by id,
+    without the ``exclude`` ids (a held-out fold)."""
+    out = {a.id: a for a in news_dev}
+    for a in corpus_articles(d for d in corpus_docs if d.may_train):
+        out.setdefault(a.id, a)
+    drop = set(exclude)
+    return [out[k] for k in sorted(out) if k not in drop]
 
 
 # --- sentences as sub-token examples -------------------------------------------------
@@ -588,3 +630,65 @@ def score_articles(recognizer: Recognizer, articles: Iterable[Article]) -> Score
 
 def load_recognizer(model: Path, resources: NerResources | None = None) -> Recognizer:
     return Recognizer(model.read_bytes(), resources or load_resources())
+
+
+def fit(
+    words: list[WordSentence], news: list[Article], params: TrainParams = TrainParams()
+) -> Recognizer:
+    """A recognizer trained on these sentences and articles only (resources rebuilt from them)."""
+    import tempfile
+
+    resources = build_resources(words, news, params.gazetteer_min_count)
+    if not params.clusters:
+        resources.clusters = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        model = Path(tmp) / "fold.crfsuite"
+        train(training_examples(words, news, resources), resources, model, params)
+        return load_recognizer(model, resources)
+
+
+@dataclass(frozen=True, slots=True)
+class CrossValidation:
+    """What one cross-validated NER run trains on; ``with_corpus`` adds the corpus's spans."""
+
+    words: list[WordSentence]
+    news_dev: list[Article]
+    docs: list[Annotated]
+    k: int = 5
+    with_corpus: bool = True
+    params: TrainParams = TrainParams()
+
+
+def _fold_scores(cv: CrossValidation, held: list[Annotated]) -> Scores:
+    """Train without the held-out fold's articles, score them."""
+    news = news_training(cv.news_dev, cv.docs if cv.with_corpus else (), exclude=(d.id for d in held))
+    return score_articles(fit(cv.words, news, cv.params), corpus_articles(held))
+
+
+def cross_validated(cv: CrossValidation, jobs: int = 1) -> Scores:
+    """Scores pooled over ``k`` document folds of the corpus articles with entity spans
+    (``qala.corpus.crossval.folds``: stratified by outlet), a CRF refitted per fold on the
+    other folds' trainable articles plus the word corpora. SaudiNewsNet articles are scored,
+    never trained on."""
+    from qala.corpus.crossval import folds
+
+    annotated = [d for d in cv.docs if d.entities]
+    parts = folds(annotated, cv.k)
+    if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(jobs) as pool:
+            per_fold = list(pool.map(_fold_scores, [cv] * len(parts), parts))
+    else:
+        per_fold = [_fold_scores(cv, held) for held in parts]
+    total = Scores()
+    for s in per_fold:
+        total.tp.update(s.tp)
+        total.fp.update(s.fp)
+        total.fn.update(s.fn)
+    return total
+
+
+def score_corpus(recognizer: Recognizer, docs: Iterable[Annotated]) -> Scores:
+    """Aggregate scores over corpus articles with entity spans (the sealed row: no per-article output)."""
+    return score_articles(recognizer, corpus_articles(docs))
