@@ -69,33 +69,60 @@ def _norm_forms(n: str) -> tuple[tuple[int, str], ...]:
     return ((0, n),)
 
 
+@lru_cache(maxsize=1 << 16)
+def _readings(n: str) -> tuple[tuple[int, str], ...]:
+    """(chars skipped, folded form without ال) of each reading of ``_norm_forms``."""
+    return tuple((skip, _bare(form)) for skip, form in _norm_forms(n))
+
+
+@lru_cache(maxsize=1 << 16)
+def _skeleton(word: str) -> str:
+    return skeleton(word)
+
+
+class _Words:
+    """Per-document token readings, worked out once for all the list rules."""
+
+    __slots__ = ("bares", "readings")
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.readings = [_readings(t.norm) for t in tokens]
+        self.bares = [_bare(t.norm) for t in tokens]
+
+    def starts(self, i: int, firsts: frozenset[str] | set[str]) -> bool:
+        """Whether a reading of token i is the first word of a listed name."""
+        return any(head in firsts for _, head in self.readings[i])
+
+
 def _longest_match(tokens: Sequence[Token], i: int, names: dict[tuple[str, ...], str],
-                   firsts: frozenset[str], longest: int, blocked: list[bool] | None = None) -> tuple[int, int, str] | None:
+                   firsts: frozenset[str] | set[str], longest: int, blocked: list[bool] | None = None,
+                   words: _Words | None = None) -> tuple[int, int, str] | None:
     """(chars skipped, end token, type) of the longest listed name starting at token i."""
+    words = words or _Words(tokens)
     n = len(tokens)
-    for skip, first in _forms(tokens[i]):
-        head = _bare(first)
+    for skip, head in words.readings[i]:
         if head not in firsts:
             continue
         last = i + 1
         while last < min(n, i + longest) and tokens[last].sent == tokens[i].sent and not (blocked and blocked[last]):
             last += 1
-        words = [head] + [_bare(t.norm) for t in tokens[i + 1:last]]
+        run = [head] + words.bares[i + 1:last]
         for j in range(last, i, -1):
-            kind = names.get(tuple(words[:j - i]))
+            kind = names.get(tuple(run[:j - i]))
             if kind is not None:
                 return skip, j, kind
     return None
 
 
-def gazetteer_mentions(tokens: Sequence[Token]) -> list[Mention]:
+def gazetteer_mentions(tokens: Sequence[Token], words: _Words | None = None) -> list[Mention]:
     """Places and media named in the lists, longest first, exact or by skeleton (one word)."""
     exact, fuzzy, firsts = _places()
+    words = words or _Words(tokens)
     found: list[Mention] = []
     i, n = 0, len(tokens)
     while i < n:
         hit = None
-        got = _longest_match(tokens, i, exact, firsts, MAX_WORDS)
+        got = _longest_match(tokens, i, exact, firsts, MAX_WORDS, None, words) if words.starts(i, firsts) else None
         if got is not None:
             skip, j, kind = got
             if j - i > 1 and j < n and tokens[j].sent == tokens[i].sent and _adjective(tokens[j].norm):
@@ -105,7 +132,7 @@ def gazetteer_mentions(tokens: Sequence[Token]) -> list[Mention]:
             # a spelling variant of a one-word place: «دوشنبيه» ~ «دوشانبي»; never a common word
             skip, first = _forms(tokens[i])[-1]
             if len(first) >= 6 and not first.startswith("ال") and not _suffixed(tokens[i]):
-                key = skeleton(first)
+                key = _skeleton(first)
                 kind = fuzzy.get((key,)) if len(key) >= 4 else None
                 if kind is not None and not _common(first):
                     hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
@@ -179,7 +206,7 @@ def is_generic_place(text: str) -> bool:
     return len(words) > 1 and words[0] in generic
 
 
-def propagate(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
+def propagate(tokens: Sequence[Token], mentions: list[Mention], readings: _Words | None = None) -> list[Mention]:
     """One name, one reading per document: where a recognized name (or a spelling variant of a
     one-word name, «أوربا» for «أوروبا») recurs untagged, it is tagged the same."""
     known: dict[tuple[str, ...], str] = {}
@@ -205,18 +232,20 @@ def propagate(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]
     firsts = frozenset(w[0] for w in known)
     added: list[Mention] = []
     longest = max((len(w) for w in known), default=0)
+    readings = readings or _Words(tokens)
     i = 0
     while i < len(tokens):
         hit = None
-        if not covered[i]:
-            got = _longest_match(tokens, i, known, firsts, longest, covered)
+        if not covered[i] and known:
+            got = (_longest_match(tokens, i, known, firsts, longest, covered, readings)
+                   if readings.starts(i, firsts) else None)
             if got is not None:
                 skip, j, kind = got
                 hit = (tokens[i].start + skip, tokens[j - 1].end, kind, j)
             else:
                 skip, first = _forms(tokens[i])[-1]
                 if len(first) >= 4 and not _suffixed(tokens[i]) and not first.startswith("ال"):
-                    kind = variants.get(skeleton(_bare(first)))
+                    kind = variants.get(_skeleton(_bare(first)))
                     if kind is not None:
                         hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
         if hit:
@@ -242,7 +271,8 @@ def refine(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
     """
     token_starts = [t.start for t in tokens]
     out = sorted(m for m in mentions if not (m[2] == "LOC" and _generic(tokens, token_starts, m)))
-    for rule in sorted(gazetteer_mentions(tokens) + organization_chains(tokens), key=lambda m: m[0] - m[1]):
+    words = _Words(tokens)
+    for rule in sorted(gazetteer_mentions(tokens, words) + organization_chains(tokens), key=lambda m: m[0] - m[1]):
         lo = bisect_right(out, rule[0], key=lambda m: m[1])  # the first that ends after the rule starts
         hi = bisect_left(out, rule[1], lo=lo, key=lambda m: m[0])  # the first that starts after it ends
         clashes = out[lo:hi]
@@ -250,7 +280,7 @@ def refine(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
             continue  # «حكومة بشار الأسد»: the person stays a person
         if all(rule[0] <= m[0] and m[1] <= rule[1] and (m[1] - m[0]) < (rule[1] - rule[0]) for m in clashes):
             out[lo:hi] = [rule]
-    return propagate(tokens, out)
+    return propagate(tokens, out, words)
 
 
 def _generic(tokens: Sequence[Token], token_starts: list[int], m: Mention) -> bool:
