@@ -26,6 +26,13 @@ _lines = langdata.lines
 
 
 _bare = bare
+# Listed names written with ال («العراق»): only these match a word with the article, so that
+# the adjective «المالي» ("financial") is not the country «مالي».
+_DEFINITE_PLACES: set[tuple[str, ...]] = set()
+# Word classes that never begin a person's name («الرئيس», «الثلاثاء», «قال») or end it (a
+# title may: «شوقي الطبيب», «محمد القاضي» are surnames).
+_NOT_NAME_START = frozenset({"title", "time", "function", "cue", "honorific", "title_modifier"})
+_NOT_NAME_END = frozenset({"time", "function", "cue"})
 
 
 @cache
@@ -35,9 +42,12 @@ def _places() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], f
     for name, kind in (("gazetteer_countries.txt", "LOC"), ("gazetteer_cities.txt", "LOC"),
                        ("gazetteer_places.txt", "LOC"), ("media.txt", "ORG")):
         for line in _lines(name):
-            words = tuple(_bare(w) for w in fold(line).split())
+            folded = fold(line).split()
+            words = tuple(_bare(w) for w in folded)
             if words:
                 exact.setdefault(words, kind)
+                if folded[0] != words[0]:
+                    _DEFINITE_PLACES.add(words)
     fuzzy: dict[tuple[str, ...], str] = {}
     for words, kind in exact.items():
         if len(words) == 1 and len(words[0]) >= 5:
@@ -70,9 +80,9 @@ def _norm_forms(n: str) -> tuple[tuple[int, str], ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _readings(n: str) -> tuple[tuple[int, str], ...]:
-    """(chars skipped, folded form without ال) of each reading of ``_norm_forms``."""
-    return tuple((skip, _bare(form)) for skip, form in _norm_forms(n))
+def _readings(n: str) -> tuple[tuple[int, str, bool], ...]:
+    """(chars skipped, folded form without ال, written with ال) of each reading of ``_norm_forms``."""
+    return tuple((skip, b, b is not form) for skip, form in _norm_forms(n) for b in (_bare(form),))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -91,16 +101,18 @@ class _Words:
 
     def starts(self, i: int, firsts: frozenset[str] | set[str]) -> bool:
         """Whether a reading of token i is the first word of a listed name."""
-        return any(head in firsts for _, head in self.readings[i])
+        return any(head in firsts for _, head, _ in self.readings[i])
 
 
 def _longest_match(tokens: Sequence[Token], i: int, names: dict[tuple[str, ...], str],
                    firsts: frozenset[str] | set[str], longest: int, blocked: list[bool] | None = None,
-                   words: _Words | None = None) -> tuple[int, int, str] | None:
-    """(chars skipped, end token, type) of the longest listed name starting at token i."""
+                   words: _Words | None = None,
+                   definite: set[tuple[str, ...]] | None = None) -> tuple[int, int, str] | None:
+    """(chars skipped, end token, type) of the longest listed name starting at token i; with
+    ``definite``, a word written with ال matches only the names listed with it."""
     words = words or _Words(tokens)
     n = len(tokens)
-    for skip, head in words.readings[i]:
+    for skip, head, has_article in words.readings[i]:
         if head not in firsts:
             continue
         last = i + 1
@@ -108,8 +120,9 @@ def _longest_match(tokens: Sequence[Token], i: int, names: dict[tuple[str, ...],
             last += 1
         run = [head] + words.bares[i + 1:last]
         for j in range(last, i, -1):
-            kind = names.get(tuple(run[:j - i]))
-            if kind is not None:
+            key = tuple(run[:j - i])
+            kind = names.get(key)
+            if kind is not None and not (definite is not None and has_article and key not in definite):
                 return skip, j, kind
     return None
 
@@ -122,7 +135,8 @@ def gazetteer_mentions(tokens: Sequence[Token], words: _Words | None = None) -> 
     i, n = 0, len(tokens)
     while i < n:
         hit = None
-        got = _longest_match(tokens, i, exact, firsts, MAX_WORDS, None, words) if words.starts(i, firsts) else None
+        got = (_longest_match(tokens, i, exact, firsts, MAX_WORDS, None, words, _DEFINITE_PLACES)
+               if words.starts(i, firsts) else None)
         if got is not None:
             skip, j, kind = got
             if j - i > 1 and j < n and tokens[j].sent == tokens[i].sent and _adjective(tokens[j].norm):
@@ -210,19 +224,21 @@ def propagate(tokens: Sequence[Token], mentions: list[Mention], readings: _Words
     """One name, one reading per document: where a recognized name (or a spelling variant of a
     one-word name, «أوربا» for «أوروبا») recurs untagged, it is tagged the same."""
     known: dict[tuple[str, ...], str] = {}
+    definite: set[tuple[str, ...]] = set()  # names seen with ال on their first word
     variants: dict[str, str] = {}
     starts = {t.start: i for i, t in enumerate(tokens)}
     for m in mentions:
         i = starts.get(m[0], starts.get(m[0] - 1))
         if i is None:
             continue
-        words = tuple(_bare(t.norm) for t in _tokens_until(tokens, i, m[1]))
-        if m[0] != tokens[i].start:  # the span starts after a proclitic
-            words = (_bare(tokens[i].norm[1:]),) + words[1:]
+        first = tokens[i].norm[1:] if m[0] != tokens[i].start else tokens[i].norm  # after a proclitic
+        words = (_bare(first),) + tuple(_bare(t.norm) for t in _tokens_until(tokens, i + 1, m[1]))
         if words and all(len(w) > 1 for w in words):
             known.setdefault(words, m[2])
-            if len(words) == 1 and len(words[0]) >= 4:
-                variants.setdefault(skeleton(words[0]), m[2])
+            if words[0] is not first:
+                definite.add(words)
+            if len(words) == 1 and len(words[0]) >= 4 and len(_skeleton(words[0])) >= 3:
+                variants.setdefault(_skeleton(words[0]), m[2])
     covered = [False] * len(tokens)
     for m in mentions:
         i = starts.get(m[0], starts.get(m[0] - 1))
@@ -237,7 +253,7 @@ def propagate(tokens: Sequence[Token], mentions: list[Mention], readings: _Words
     while i < len(tokens):
         hit = None
         if not covered[i] and known:
-            got = (_longest_match(tokens, i, known, firsts, longest, covered, readings)
+            got = (_longest_match(tokens, i, known, firsts, longest, covered, readings, definite)
                    if readings.starts(i, firsts) else None)
             if got is not None:
                 skip, j, kind = got
@@ -270,7 +286,8 @@ def refine(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
     ``out`` stays a sorted run of disjoint spans: the spans a rule meets are one slice of it.
     """
     token_starts = [t.start for t in tokens]
-    out = sorted(m for m in mentions if not (m[2] == "LOC" and _generic(tokens, token_starts, m)))
+    out = sorted(m for m in person_edges(tokens, token_starts, mentions)
+                 if not (m[2] == "LOC" and (_generic(tokens, token_starts, m) or _adjective_place(tokens, token_starts, m))))
     words = _Words(tokens)
     for rule in sorted(gazetteer_mentions(tokens, words) + organization_chains(tokens), key=lambda m: m[0] - m[1]):
         lo = bisect_right(out, rule[0], key=lambda m: m[1])  # the first that ends after the rule starts
@@ -287,3 +304,46 @@ def _generic(tokens: Sequence[Token], token_starts: list[int], m: Mention) -> bo
     k = bisect_left(token_starts, m[0])
     words = [t.norm for t in _tokens_until(tokens, k, m[1])]
     return len(words) > 1 and is_generic_place(" ".join(words))
+
+
+def _adjective_place(tokens: Sequence[Token], token_starts: list[int], m: Mention) -> bool:
+    """«المالي» alone ("financial", not Mali), «الأمني»: a one-word definite nisba adjective is
+    no place unless a list names the place with its article."""
+    k = bisect_left(token_starts, m[0])
+    if k >= len(tokens) or tokens[k].end < m[1]:
+        return False
+    form = tokens[k].norm if m[0] == tokens[k].start else _norm_forms(tokens[k].norm)[-1][1]
+    return _adjective(form) and (_bare(form),) not in _DEFINITE_PLACES
+
+
+def person_edges(tokens: Sequence[Token], token_starts: list[int], mentions: list[Mention]) -> list[Mention]:
+    """A person's span never begins or ends with a title, a weekday or a function word or cue
+    («الرئيس ترامب» → «ترامب», «ترامب الثلاثاء» → «ترامب»); a span of such words only is dropped."""
+    from qala.nlp.words import word_of
+
+    out = []
+    for m in mentions:
+        if m[2] != "PER":
+            out.append(m)
+            continue
+        lo = bisect_left(token_starts, m[0])
+        if lo > 0 and tokens[lo - 1].end > m[0]:
+            lo -= 1  # the span starts after a proclitic of token lo - 1
+        hi = bisect_left(token_starts, m[1])  # tokens lo..hi-1 are in the span
+        if hi - lo < 2:
+            out.append(m)
+            continue
+        a, b = lo, hi
+        while a < b and _not_name(word_of(tokens[a]), _NOT_NAME_START):
+            a += 1
+        while b > a and _not_name(word_of(tokens[b - 1]), _NOT_NAME_END):
+            b -= 1
+        if a == lo and b == hi:
+            out.append(m)
+        elif a < b:
+            out.append((m[0] if a == lo else tokens[a].start, m[1] if b == hi else tokens[b - 1].end, "PER"))
+    return out
+
+
+def _not_name(word, classes: frozenset[str]) -> bool:
+    return bool(word.classes & classes) and not word.is_("name_link")
