@@ -34,6 +34,7 @@ from qala.ner_train import (
     last_sixth,
     load_recognizer,
     news_holdout,
+    news_training,
     read_conll,
     read_news_dev,
     read_word_corpora,
@@ -66,6 +67,11 @@ def train_ner(
         Path, typer.Option(help="where the generated gazetteers and vocabulary go")
     ] = RESOURCES,
     holdout_aqmar: Annotated[list[str] | None, typer.Option(help="AQMAR file kept out (repeat)")] = None,
+    corpus: Annotated[
+        Path, typer.Option(help="annotation corpus: its train-split entity spans (ANT only) join training")
+    ] = Path("corpus"),
+    with_corpus: Annotated[bool, typer.Option(help="train on the corpus spans (else news_dev only)")] = True,
+    clusters: Annotated[bool, typer.Option(help="word-cluster features (models/clusters-ar.tsv.gz)")] = True,
     holdout_news: Annotated[
         bool, typer.Option(help="keep every 5th news_dev article out (development)")
     ] = False,
@@ -75,16 +81,19 @@ def train_ner(
 ) -> None:
     """Train the CRF NER model (and its gazetteers) from the redistributable corpora."""
     held = set(holdout_aqmar if holdout_aqmar is not None else AQMAR_HOLDOUT)
-    params = TrainParams(c1, c2, max_iterations)
+    params = TrainParams(c1, c2, max_iterations, clusters=clusters)
     try:
         words = read_word_corpora(data_dir, held)
         news = read_news_dev(data_dir / "news_dev" / "annotations.jsonl", articles)
+        if holdout_news:
+            news, _ = news_holdout(news)
+        news = news_training(news, _corpus_train(corpus) if with_corpus else ())
     except CorpusError as e:
         raise _fail(str(e)) from None
-    if holdout_news:
-        news, _ = news_holdout(news)
     console = Console(stderr=True)
     resources = build_resources(words, news, params.gazetteer_min_count)
+    if not params.clusters:
+        resources.clusters = {}
     examples = training_examples(words, news, resources)
     console.print(
         f"training on {len(examples)} sentences, {sum(len(x) for x, _ in examples)} sub-tokens "
@@ -117,6 +126,18 @@ def train_ner(
         f"wrote {output} ({output.stat().st_size / 1e6:.1f} MB) and the lists in {resources_dir} "
         f"in {time.perf_counter() - t0:.0f} s"
     )
+
+
+def _corpus_train(corpus: Path) -> list:
+    """The corpus's train-split articles (``news_training`` keeps the trainable ones)."""
+    from qala.cli.corpus import load_corpus
+    from qala.corpus.standoff import CorpusError as StandoffError
+    from qala.corpus.texts import TextError, Texts
+
+    try:
+        return load_corpus(corpus, Texts(), "train")
+    except (StandoffError, TextError) as e:
+        raise CorpusError(str(e)) from None
 
 
 def scores_table(scores: Scores, title: str) -> Table:
@@ -166,6 +187,8 @@ def _corpus_rows(corpus: Path, cv: int, opts: dict, recognizer) -> list[tuple[st
                 train_docs,
                 cv,
                 opts["train_on_corpus"],
+                TrainParams(clusters=opts["clusters"]),
+                opts["keep_folds"],
             )
             scores = cross_validated(setup, jobs=opts["jobs"])
             n = sum(1 for d in train_docs if d.entities)
@@ -190,10 +213,14 @@ def eval_ner(
     cv: Annotated[int, typer.Option(help="K document folds for the cross-validated row (0: none)")] = 0,
     train_on_corpus: Annotated[
         bool, typer.Option(help="the CV folds train on the corpus spans too, as `train-ner` does")
-    ] = False,
+    ] = True,
+    clusters: Annotated[bool, typer.Option(help="the CV folds use the word-cluster features")] = True,
     data_dir: Annotated[Path, typer.Option(help="folder with aqmar/, wojood_sample/, news_dev/")] = DATA,
     articles: Annotated[Path, typer.Option(help="news articles JSONL holding the news_dev texts")] = ARTICLES,
     jobs: Annotated[int, typer.Option(help="folds trained at once (processes)")] = 1,
+    keep_folds: Annotated[
+        Path | None, typer.Option(help="keep the fold models here and reuse them (re-scoring rules)")
+    ] = None,
 ) -> None:
     """Per-type and micro precision, recall and F1 with exact span match."""
     if conll is None and corpus is None:
@@ -203,7 +230,14 @@ def eval_ner(
     recognizer = _recognizer(model)
     rows: list[tuple[str, Scores]] = []
     if corpus is not None:
-        opts = {"data_dir": data_dir, "articles": articles, "train_on_corpus": train_on_corpus, "jobs": jobs}
+        opts = {
+            "data_dir": data_dir,
+            "articles": articles,
+            "train_on_corpus": train_on_corpus,
+            "clusters": clusters,
+            "jobs": jobs,
+            "keep_folds": keep_folds,
+        }
         rows += _corpus_rows(corpus, cv, opts, recognizer)
     if conll is not None:
         scores, title = _conll_scores(conll, format, test_sixth, recognizer)
