@@ -29,10 +29,12 @@ _bare = bare
 # Listed names written with ال («العراق»): only these match a word with the article, so that
 # the adjective «المالي» ("financial") is not the country «مالي».
 _DEFINITE_PLACES: set[tuple[str, ...]] = set()
-# Word classes that never begin a person's name («الرئيس», «الثلاثاء», «قال») or end it (a
-# title may: «شوقي الطبيب», «محمد القاضي» are surnames).
-_NOT_NAME_START = frozenset({"title", "time", "function", "cue", "honorific", "title_modifier"})
-_NOT_NAME_END = frozenset({"time", "function", "cue"})
+# Word classes that never begin a person's name («الثلاثاء», «قال») or end it («الثلاثاء»). A
+# title begins none when written with ال («الرئيس»); bare, it may be a name («سلطان», «إمام»),
+# and at the end a surname («شوقي الطبيب»). Function words are left alone: folded «علي» is
+# also على.
+_NOT_NAME_START = frozenset({"time", "cue"})
+_NOT_NAME_END = frozenset({"time"})
 
 
 @cache
@@ -86,6 +88,16 @@ def _readings(n: str) -> tuple[tuple[int, str, bool], ...]:
 
 
 @lru_cache(maxsize=1 << 16)
+def _variant_key(norm: str, shortest: int) -> tuple[int, str, str | None]:
+    """(chars skipped, form, skeleton) of the token's last reading for spelling-variant
+    matching; no skeleton for a form shorter than ``shortest`` or written with ال."""
+    skip, first = _norm_forms(norm)[-1]
+    if len(first) < shortest or first.startswith("ال"):
+        return skip, first, None
+    return skip, first, _skeleton(first)
+
+
+@lru_cache(maxsize=1 << 16)
 def _skeleton(word: str) -> str:
     return skeleton(word)
 
@@ -101,7 +113,8 @@ class _Words:
 
     def starts(self, i: int, firsts: frozenset[str] | set[str]) -> bool:
         """Whether a reading of token i is the first word of a listed name."""
-        return any(head in firsts for _, head, _ in self.readings[i])
+        r = self.readings[i]
+        return r[0][1] in firsts or (len(r) > 1 and r[1][1] in firsts)
 
 
 def _longest_match(tokens: Sequence[Token], i: int, names: dict[tuple[str, ...], str],
@@ -144,12 +157,10 @@ def gazetteer_mentions(tokens: Sequence[Token], words: _Words | None = None) -> 
             hit = (tokens[i].start + skip, tokens[j - 1].end, kind, j)
         else:
             # a spelling variant of a one-word place: «دوشنبيه» ~ «دوشانبي»; never a common word
-            skip, first = _forms(tokens[i])[-1]
-            if len(first) >= 6 and not first.startswith("ال") and not _suffixed(tokens[i]):
-                key = _skeleton(first)
-                kind = fuzzy.get((key,)) if len(key) >= 4 else None
-                if kind is not None and not _common(first):
-                    hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
+            skip, first, key = _variant_key(tokens[i].norm, 6)
+            kind = fuzzy.get((key,)) if key is not None and len(key) >= 4 else None
+            if kind is not None and not _suffixed(tokens[i]) and not _common(first):
+                hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
         if hit:
             found.append(hit[:3])
             i = hit[3]
@@ -259,11 +270,10 @@ def propagate(tokens: Sequence[Token], mentions: list[Mention], readings: _Words
                 skip, j, kind = got
                 hit = (tokens[i].start + skip, tokens[j - 1].end, kind, j)
             else:
-                skip, first = _forms(tokens[i])[-1]
-                if len(first) >= 4 and not _suffixed(tokens[i]) and not first.startswith("ال"):
-                    kind = variants.get(_skeleton(_bare(first)))
-                    if kind is not None:
-                        hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
+                skip, first, key = _variant_key(tokens[i].norm, 4)
+                kind = variants.get(key) if key is not None else None
+                if kind is not None and not _suffixed(tokens[i]):
+                    hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
         if hit:
             added.append(hit[:3])
             i = hit[3]
@@ -317,8 +327,9 @@ def _adjective_place(tokens: Sequence[Token], token_starts: list[int], m: Mentio
 
 
 def person_edges(tokens: Sequence[Token], token_starts: list[int], mentions: list[Mention]) -> list[Mention]:
-    """A person's span never begins or ends with a title, a weekday or a function word or cue
-    («الرئيس ترامب» → «ترامب», «ترامب الثلاثاء» → «ترامب»); a span of such words only is dropped."""
+    """A person's span never begins with a definite title, a weekday or a cue, nor ends with a
+    weekday («الرئيس ترامب» → «ترامب», «ترامب الثلاثاء» → «ترامب»); a span of such words only
+    is dropped."""
     from qala.nlp.words import word_of
 
     out = []
@@ -346,4 +357,8 @@ def person_edges(tokens: Sequence[Token], token_starts: list[int], mentions: lis
 
 
 def _not_name(word, classes: frozenset[str]) -> bool:
-    return bool(word.classes & classes) and not word.is_("name_link")
+    if word.is_("name_link"):
+        return False
+    if classes is _NOT_NAME_START and word.definite and (word.is_("title") or word.is_("honorific")):
+        return True
+    return bool(word.classes & classes)
