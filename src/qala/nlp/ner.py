@@ -104,6 +104,52 @@ def decode(labels: Sequence[str], pieces: Sequence[SubToken]) -> list[Mention]:
     return spans
 
 
+def read_weights(tagger: pycrfsuite.Tagger) -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray]:
+    """(labels, attribute -> row, state weights (rows, labels), transitions) of a loaded model.
+
+    Streams crfsuite's text dump: ``Tagger.info()`` holds every attribute and feature in
+    dicts at once, about 50 MB for the shipped model, which would stay in the peak RSS."""
+    import os
+    import tempfile
+
+    fd, name = tempfile.mkstemp(suffix=".txt")
+    os.close(fd)
+    try:
+        tagger.dump(name)
+        labels: list[str] = []
+        rows: dict[str, int] = {}
+        cells: list[tuple[int, str, float]] = []
+        moves: list[tuple[str, str, float]] = []
+        section = ""
+        with open(name, encoding="utf-8") as f:
+            for line in f:
+                if line.endswith("= {\n"):
+                    section = line.split(" ", 1)[0]
+                    continue
+                text = line.lstrip().rstrip("\r\n")
+                if not text or text == "}":
+                    continue
+                if section == "LABELS":
+                    labels.append(text.split(": ", 1)[1])
+                elif section in ("STATE_FEATURES", "TRANSITIONS"):
+                    pair, _, weight = text.partition(") ")[2].rpartition(": ")
+                    attr, _, label = pair.rpartition(" --> ")
+                    if section == "TRANSITIONS":
+                        moves.append((attr, label, float(weight)))
+                    else:
+                        cells.append((rows.setdefault(attr, len(rows)), label, float(weight)))
+    finally:
+        os.unlink(name)
+    index = {label: k for k, label in enumerate(labels)}
+    matrix = np.zeros((len(rows), len(labels)))
+    for r, label, w in cells:
+        matrix[r, index[label]] = w
+    transitions = np.zeros((len(labels), len(labels)))
+    for a, b, w in moves:
+        transitions[index[a], index[b]] = w
+    return labels, rows, matrix, transitions
+
+
 class ViterbiTagger:
     """The CRF's own decoding, without building feature strings per token.
 
@@ -119,20 +165,11 @@ class ViterbiTagger:
     _BATCH_CELLS = 4096  # sentences x longest length per Viterbi batch: bounded memory
 
     def __init__(self, tagger: pycrfsuite.Tagger, features: SentenceFeatures) -> None:
-        info = tagger.info()
-        self.labels = [label for label, _ in sorted(info.labels.items(), key=lambda kv: int(kv[1]))]
-        index = {label: k for k, label in enumerate(self.labels)}
-        size = len(self.labels)
-        weights: dict[str, np.ndarray] = {}
-        for (attr, label), w in info.state_features.items():
-            vec = weights.get(attr)
-            if vec is None:
-                vec = weights[attr] = np.zeros(size)
-            vec[index[label]] = w
-        self.transitions = np.zeros((size, size))
-        for (a, b), w in info.transitions.items():
-            self.transitions[index[a], index[b]] = w
-        self.weights = weights
+        labels, rows, matrix, self.transitions = read_weights(tagger)
+        self.labels = labels
+        size = len(labels)
+        self._rows = rows  # attribute -> row of ``_matrix``: one array, not 50,000 small ones
+        self._matrix = matrix
         self.features = features
         self._zero = np.zeros(size)
         self._bos, self._eos = self._sum(["BOS"]), self._sum(["EOS"])
@@ -141,13 +178,9 @@ class ViterbiTagger:
         self._table = np.zeros((1024, 1 + len(CONTEXT), size))
 
     def _sum(self, attrs: Sequence[str]) -> np.ndarray:
-        out = self._zero.copy()
-        get = self.weights.get
-        for a in attrs:
-            w = get(a)
-            if w is not None:
-                out += w
-        return out
+        get = self._rows.get
+        found = [r for r in map(get, attrs) if r is not None]
+        return self._matrix[found].sum(0) if found else self._zero.copy()
 
     def _form(self, norm: str, clitic: bool) -> int:
         """Row of the form in the table: own weights, then those lent to the neighbours at
@@ -211,11 +244,12 @@ class ViterbiTagger:
                 for d in CONTEXT:
                     if 0 <= i - d < m:
                         e[k + i - d] += self._gazetteer(d, tag)
-        get = self.weights.get
+        get = self._rows.get
+        matrix = self._matrix
         for i in range(1, m):
-            w = get("bi=" + forms[i - 1] + "|" + forms[i])
-            if w is not None:
-                e[k + i] += w
+            r = get("bi=" + forms[i - 1] + "|" + forms[i])
+            if r is not None:
+                e[k + i] += matrix[r]
 
     def tag(self, items: Sequence[tuple[str, bool]]) -> list[str]:
         return self.tag_many([items])[0] if items else []

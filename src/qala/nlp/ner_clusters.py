@@ -17,14 +17,17 @@ CLUSTERS_FILE = "clusters-ar.tsv.gz"
 
 
 def parse(lines) -> dict[str, tuple[str, ...]]:
-    """Folded word -> its cluster ids, coarsest first."""
+    """Folded word -> its cluster ids, coarsest first (one shared tuple per fine cluster: the
+    54,000 words then cost a few MB)."""
     out: dict[str, tuple[str, ...]] = {}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     for line in lines:
         if line.startswith("#"):
             continue
         word, *ids = line.rstrip("\n").split("\t")
         if word and ids:
-            out[word] = tuple(ids)
+            key = tuple(ids)
+            out[word] = shared.setdefault(key, key)
     return out
 
 

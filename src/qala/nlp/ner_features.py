@@ -213,6 +213,15 @@ class SentenceFeatures:
         hit = self._memo.get(key)
         if hit is not None:
             return hit
+        hit = self.word_features(norm, clitic)
+        if len(self._memo) > 200_000:  # bounded: a long-running server sees endless rare words
+            self._memo.clear()
+        self._memo[key] = hit
+        return hit
+
+    def word_features(self, norm: str, clitic: bool) -> tuple[list[str], dict[int, list[str]]]:
+        """A word's own features and those it lends the neighbour at each offset of ``CONTEXT``
+        (not memoized: the fast tagger keeps only their weight sums)."""
         res = self.resources
         low = norm.lower()
         stem = strip_article(low)
@@ -257,15 +266,7 @@ class SentenceFeatures:
                 near += [f"c{k}={c}" for k, c in enumerate(ids[:2])]
         known = res.vocabulary.get(low, 0)
         own.append("freq=" + ("0" if known == 0 else "1" if known < 5 else "2" if known < 50 else "3"))
-        context = {k: [f"{k}:{f}" for f in near] for k in self._CONTEXT}
-        if len(self._memo) > 200_000:  # bounded: a long-running server sees endless rare words
-            self._memo.clear()
-        self._memo[key] = (own, context)
-        return own, context
-
-    def word_features(self, norm: str, clitic: bool) -> tuple[list[str], dict[int, list[str]]]:
-        """A word's own features and those it lends the neighbour at each offset of ``CONTEXT``."""
-        return self._word(norm, clitic)
+        return own, {k: [f"{k}:{f}" for f in near] for k in self._CONTEXT}
 
     def gazetteer_tags(self, words: Sequence[str]) -> list[str | None]:
         """``B-LOC``/``I-LOC``... per word from the longest gazetteer match, left to right."""
