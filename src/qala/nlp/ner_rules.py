@@ -35,6 +35,9 @@ _DEFINITE_PLACES: set[tuple[str, ...]] = set()
 # also على.
 _NOT_NAME_START = frozenset({"time", "cue"})
 _NOT_NAME_END = frozenset({"time"})
+# A name never runs on over these: «سارة أحمد أن الميزانية» is «سارة أحمد»; a definite place
+# head («أحمد يوسف المدينة») neither.
+_NAME_STOPS = frozenset({"complementizer", "cue", "time"})
 
 
 @cache
@@ -140,7 +143,8 @@ def _longest_match(tokens: Sequence[Token], i: int, names: dict[tuple[str, ...],
     return None
 
 
-def gazetteer_mentions(tokens: Sequence[Token], words: _Words | None = None) -> list[Mention]:
+def gazetteer_mentions(tokens: Sequence[Token], words: _Words | None = None,
+                       extended: set[Mention] | None = None) -> list[Mention]:
     """Places and media named in the lists, longest first, exact or by skeleton (one word)."""
     exact, fuzzy, firsts = _places()
     words = words or _Words(tokens)
@@ -152,9 +156,12 @@ def gazetteer_mentions(tokens: Sequence[Token], words: _Words | None = None) -> 
                if words.starts(i, firsts) else None)
         if got is not None:
             skip, j, kind = got
-            if j - i > 1 and j < n and tokens[j].sent == tokens[i].sent and _adjective(tokens[j].norm):
+            grown = j - i > 1 and j < n and tokens[j].sent == tokens[i].sent and _adjective(tokens[j].norm)
+            if grown:
                 j += 1  # «الشرق الأقصى الروسي»: a region with its nationality adjective
             hit = (tokens[i].start + skip, tokens[j - 1].end, kind, j)
+            if grown and extended is not None:
+                extended.add(hit[:3])
         else:
             # a spelling variant of a one-word place: «دوشنبيه» ~ «دوشانبي»; never a common word
             skip, first, key = _variant_key(tokens[i].norm, 6)
@@ -299,7 +306,8 @@ def refine(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
     out = sorted(m for m in person_edges(tokens, token_starts, mentions)
                  if not (m[2] == "LOC" and (_generic(tokens, token_starts, m) or _adjective_place(tokens, token_starts, m))))
     words = _Words(tokens)
-    for rule in sorted(gazetteer_mentions(tokens, words) + organization_chains(tokens), key=lambda m: m[0] - m[1]):
+    grown: set[Mention] = set()
+    for rule in sorted(gazetteer_mentions(tokens, words, grown) + organization_chains(tokens), key=lambda m: m[0] - m[1]):
         lo = bisect_right(out, rule[0], key=lambda m: m[1])  # the first that ends after the rule starts
         hi = bisect_left(out, rule[1], lo=lo, key=lambda m: m[0])  # the first that starts after it ends
         clashes = out[lo:hi]
@@ -307,6 +315,8 @@ def refine(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
             continue  # «حكومة بشار الأسد»: the person stays a person
         if all(rule[0] <= m[0] and m[1] <= rule[1] and (m[1] - m[0]) < (rule[1] - rule[0]) for m in clashes):
             out[lo:hi] = [rule]
+        elif len(clashes) == 1 and clashes[0][:2] == rule[:2] and rule in grown:
+            out[lo:hi] = [rule]  # «الشرق الأقصى الروسي»: a listed region and its adjective stay a place
     return propagate(tokens, out, words)
 
 
@@ -327,9 +337,10 @@ def _adjective_place(tokens: Sequence[Token], token_starts: list[int], m: Mentio
 
 
 def person_edges(tokens: Sequence[Token], token_starts: list[int], mentions: list[Mention]) -> list[Mention]:
-    """A person's span never begins with a definite title, a weekday or a cue, nor ends with a
-    weekday («الرئيس ترامب» → «ترامب», «ترامب الثلاثاء» → «ترامب»); a span of such words only
-    is dropped."""
+    """A person's span never begins with a definite title, a weekday or a cue, never runs on over
+    a complementizer, cue, weekday or definite place head, nor ends with a weekday («الرئيس
+    ترامب» → «ترامب», «ترامب الثلاثاء» → «ترامب», «سارة أحمد أن الميزانية» → «سارة أحمد»);
+    a span of such words only is dropped."""
     from qala.nlp.words import word_of
 
     out = []
@@ -347,6 +358,11 @@ def person_edges(tokens: Sequence[Token], token_starts: list[int], mentions: lis
         a, b = lo, hi
         while a < b and _not_name(word_of(tokens[a]), _NOT_NAME_START):
             a += 1
+        for k in range(a + 1, b):
+            w = word_of(tokens[k])
+            if (w.classes & _NAME_STOPS or (w.definite and w.is_("place"))) and not w.is_("name_link"):
+                b = k
+                break
         while b > a and _not_name(word_of(tokens[b - 1]), _NOT_NAME_END):
             b -= 1
         if a == lo and b == hi:
