@@ -66,3 +66,43 @@ def test_entities_named_by_most_complete_form_with_titles() -> None:
     assert len(entities) == 1
     assert entities[0].name == "فلاديمير بوتين"
     assert entities[0].titles == ["الرئيس الروسي"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "forms"),
+    [
+        (
+            "قال عبد الفتاح السيسي إن مصر قوية. وأضاف عبدالفتاح السيسي أن الاقتصاد ينمو.",
+            "عبد الفتاح السيسي",
+            {"عبد الفتاح السيسي", "عبدالفتاح السيسي"},
+        ),
+        ("قال دونالد ترامب إن بلاده مستعدة. وأضاف ترمب أن الاتفاق سيئ.", "دونالد ترامب", {"دونالد ترامب", "ترمب"}),
+        (
+            "قال بنيامين نتنياهو إن إسرائيل لن تتراجع. وقال نتانياهو إن الحرب طويلة.",
+            "بنيامين نتنياهو",
+            {"بنيامين نتنياهو", "نتانياهو"},
+        ),
+    ],
+)
+def test_entities_spelling_variants_of_a_person_are_one_entity(text, name, forms):
+    doc = analyze(text, {})
+    people = [e for e in doc.entities if e.type == "PER"]
+    assert len(people) == 1 and people[0].name == name
+    assert {m.text for m in people[0].mentions} == forms
+
+
+def test_entities_adjective_is_no_place_but_the_country_is():
+    doc = analyze("قال وزير المالية إن العجز المالي تراجع، وإن الوضع الأمني مستقر في مالي.", {})
+    places = [m.text for e in doc.entities if e.type == "LOC" for m in e.mentions]
+    assert places == ["مالي"]
+
+
+def test_entities_person_never_starts_with_a_title_or_ends_with_a_weekday():
+    from qala.nlp.ner_rules import person_edges
+    from qala.nlp.segment import split_sentences, tokenize
+
+    text = "قال الرئيس دونالد ترامب الثلاثاء إن بلاده مستعدة."
+    tokens = tokenize(text, split_sentences(text))
+    start, end = text.index("الرئيس"), text.index("الثلاثاء") + len("الثلاثاء")
+    (got,) = person_edges(tokens, [t.start for t in tokens], [(start, end, "PER")])
+    assert text[got[0] : got[1]] == "دونالد ترامب"

@@ -224,3 +224,27 @@ def test_ner_eval_cli_bad_input_exits_2(tmp_path, content, args):
 def test_ner_eval_cli_missing_file_exits_2(tmp_path):
     result = CliRunner().invoke(app, ["eval-ner", "--conll", str(tmp_path / "nope.txt")])
     assert result.exit_code == 2 and "error:" in result.output
+
+
+def test_ner_fast_viterbi_gives_crfsuite_labels():
+    """The shipped model's labels from the batched Viterbi equal crfsuite's own tagger's."""
+    from qala.nlp.ner import default_recognizer, subtokens
+
+    recognizer = default_recognizer()
+    with ARTICLES.open(encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for line in f][:40]
+    checked = 0
+    for text in texts:
+        tokens = tokenize(text, split_sentences(text))
+        sentences, i = [], 0
+        while i < len(tokens):
+            j = i + 1
+            while j < len(tokens) and tokens[j].sent == tokens[i].sent:
+                j += 1
+            sentences.append(subtokens(tokens[i:j], recognizer.resources.vocabulary))
+            i = j
+        fast = recognizer._viterbi.tag_many([[(p.form, p.clitic) for p in s] for s in sentences])
+        for pieces, labels in zip(sentences, fast, strict=True):
+            assert labels == recognizer.tag_crfsuite(pieces)
+            checked += len(pieces)
+    assert checked > 5000

@@ -17,13 +17,19 @@ from qala.nlp.normalize import fold
 
 
 def _words(text: str) -> list[str]:
-    words = fold(text).split()
+    """Folded words without ال; a hashtag reads as its words («#عاصي_الحلاني» → عاصي الحلاني)."""
+    words = fold(text).replace("#", " ").replace("_", " ").split()
     if words and words[0].startswith("لا") and len(words[0]) > 4:
         words[0] = "ا" + words[0][1:]  # «لاتحاد الأوروبي» of «للاتحاد الأوروبي» is «الاتحاد الأوروبي»
     return [bare(w) for w in words]
 
 
 _skeleton = skeleton  # «أوروبا» and «أوربا» both give «ارب»: the first letter and the consonants
+
+
+def _joined(words: list[str]) -> str:
+    """A name's letters without spaces or articles: «عبد الله» and «عبدالله» are one name."""
+    return "".join(words).replace("ال", "")
 
 
 def _contains_run(hay: list[str], needle: list[str]) -> bool:
@@ -37,8 +43,16 @@ def _same(a: list[str], b: list[str], etype: str, heads: frozenset[str]) -> bool
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if etype == "PER":
+        if _joined(a) == _joined(b):
+            return True  # «عبد الفتاح السيسي» / «عبدالفتاح السيسي»
         # a surname or a first+last name inside a longer name
-        return _contains_run(long_, short) and (len(short) > 1 or short[-1] == long_[-1])
+        if _contains_run(long_, short) and (len(short) > 1 or short[-1] == long_[-1]):
+            return True
+        # the same with spelling variants of long words: «ترمب» in «دونالد ترامب», «نتانياهو»
+        if all(len(w) > 3 for w in short):
+            ls, ss = [_skeleton(w) for w in long_], [_skeleton(w) for w in short]
+            return _contains_run(ls, ss) and (len(short) > 1 or ss[-1] == ls[-1])
+        return False
     if long_[1:] == short and long_[0] in heads:
         return True  # «تنظيم داعش» / «داعش», «منظمة معاهدة الأمن الجماعي» / «معاهدة الأمن الجماعي»
     if etype == "ORG" and len(short) > 1 and long_[:len(short)] == short:
@@ -109,8 +123,14 @@ def _pairs_to_compare(
         for w in set(words):
             by_word.setdefault((etype, w), []).append(k)
         by_skeleton.setdefault((etype, tuple(_skeleton(w) for w in words)), []).append(k)
+        by_skeleton.setdefault((etype, ("=" + _joined(list(words)),)), []).append(k)  # «عبد الفتاح» / «عبدالفتاح»
+        for w in set(words):
+            by_skeleton.setdefault((etype, ("~" + _skeleton(w),)), []).append(k)  # «ترمب» / «دونالد ترامب»
     for a, ((etype, words), ka) in enumerate(distinct):
         partners: set[int] = set(by_skeleton[(etype, tuple(_skeleton(w) for w in words))])
+        partners.update(by_skeleton[(etype, ("=" + _joined(list(words)),))])
+        for w in set(words):
+            partners.update(by_skeleton[(etype, ("~" + _skeleton(w),))])
         for w in set(words):
             partners.update(by_word[(etype, w)])
         for b in sorted(partners):

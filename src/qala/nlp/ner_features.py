@@ -17,7 +17,9 @@ from functools import cache
 from qala.nlp import langdata
 from qala.nlp.clitics import bare
 from qala.nlp.lexicon import lexicon
+from qala.nlp.ner_clusters import load_clusters
 from qala.nlp.normalize import DELETED_CHARS, fold
+from qala.nlp.words import analyse
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
 CONJUNCTIONS = "وف"
@@ -29,6 +31,7 @@ COUNTRIES_FILE = "gazetteer_countries.txt"
 VOCABULARY_FILE = "ner_vocabulary.tsv"
 TRIGGERS_FILE = "ner_triggers.tsv"
 _MAX_GAZETTEER_WORDS = 8
+CONTEXT = (-2, -1, 1, 2)  # the neighbours a word lends its features to
 
 
 @dataclass(slots=True)
@@ -46,8 +49,11 @@ class NerResources:
     function_words: frozenset[str] = frozenset()
     cues: frozenset[str] = frozenset()
     first_words: frozenset[str] = frozenset()
+    clusters: Mapping[str, tuple[str, ...]] | None = None  # None: the shipped clusters; {}: none
 
     def __post_init__(self) -> None:
+        if self.clusters is None:
+            self.clusters = load_clusters()
         if not self.triggers:
             self.triggers = load_triggers()
         if not self.function_words:
@@ -196,7 +202,7 @@ class SentenceFeatures:
     """
 
     __slots__ = ("resources", "_memo")
-    _CONTEXT = (-2, -1, 1, 2)
+    _CONTEXT = CONTEXT
 
     def __init__(self, resources: NerResources) -> None:
         self.resources = resources
@@ -207,6 +213,15 @@ class SentenceFeatures:
         hit = self._memo.get(key)
         if hit is not None:
             return hit
+        hit = self.word_features(norm, clitic)
+        if len(self._memo) > 200_000:  # bounded: a long-running server sees endless rare words
+            self._memo.clear()
+        self._memo[key] = hit
+        return hit
+
+    def word_features(self, norm: str, clitic: bool) -> tuple[list[str], dict[int, list[str]]]:
+        """A word's own features and those it lends the neighbour at each offset of ``CONTEXT``
+        (not memoized: the fast tagger keeps only their weight sums)."""
         res = self.resources
         low = norm.lower()
         stem = strip_article(low)
@@ -242,13 +257,16 @@ class SentenceFeatures:
         if low in res.cues:
             own.append("cue")
             near.append("cue")
+        if not clitic and res.clusters:
+            ids = res.clusters.get(low)
+            if ids is None and shape == "A":  # another clitic reading: the word layer's stem
+                ids = res.clusters.get(analyse(low).stem)
+            if ids:
+                own += [f"c{k}={c}" for k, c in enumerate(ids)]
+                near += [f"c{k}={c}" for k, c in enumerate(ids[:2])]
         known = res.vocabulary.get(low, 0)
         own.append("freq=" + ("0" if known == 0 else "1" if known < 5 else "2" if known < 50 else "3"))
-        context = {k: [f"{k}:{f}" for f in near] for k in self._CONTEXT}
-        if len(self._memo) > 200_000:  # bounded: a long-running server sees endless rare words
-            self._memo.clear()
-        self._memo[key] = (own, context)
-        return own, context
+        return own, {k: [f"{k}:{f}" for f in near] for k in self._CONTEXT}
 
     def gazetteer_tags(self, words: Sequence[str]) -> list[str | None]:
         """``B-LOC``/``I-LOC``... per word from the longest gazetteer match, left to right."""

@@ -26,6 +26,18 @@ _lines = langdata.lines
 
 
 _bare = bare
+# Listed names written with ال («العراق»): only these match a word with the article, so that
+# the adjective «المالي» ("financial") is not the country «مالي».
+_DEFINITE_PLACES: set[tuple[str, ...]] = set()
+# Word classes that never begin a person's name («الثلاثاء», «قال») or end it («الثلاثاء»). A
+# title begins none when written with ال («الرئيس»); bare, it may be a name («سلطان», «إمام»),
+# and at the end a surname («شوقي الطبيب»). Function words are left alone: folded «علي» is
+# also على.
+_NOT_NAME_START = frozenset({"time", "cue"})
+_NOT_NAME_END = frozenset({"time"})
+# A name never runs on over these: «سارة أحمد أن الميزانية» is «سارة أحمد»; a definite place
+# head («أحمد يوسف المدينة») neither.
+_NAME_STOPS = frozenset({"complementizer", "cue", "time"})
 
 
 @cache
@@ -35,9 +47,12 @@ def _places() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], f
     for name, kind in (("gazetteer_countries.txt", "LOC"), ("gazetteer_cities.txt", "LOC"),
                        ("gazetteer_places.txt", "LOC"), ("media.txt", "ORG")):
         for line in _lines(name):
-            words = tuple(_bare(w) for w in fold(line).split())
+            folded = fold(line).split()
+            words = tuple(_bare(w) for w in folded)
             if words:
                 exact.setdefault(words, kind)
+                if folded[0] != words[0]:
+                    _DEFINITE_PLACES.add(words)
     fuzzy: dict[tuple[str, ...], str] = {}
     for words, kind in exact.items():
         if len(words) == 1 and len(words[0]) >= 5:
@@ -69,46 +84,90 @@ def _norm_forms(n: str) -> tuple[tuple[int, str], ...]:
     return ((0, n),)
 
 
+@lru_cache(maxsize=1 << 16)
+def _readings(n: str) -> tuple[tuple[int, str, bool], ...]:
+    """(chars skipped, folded form without ال, written with ال) of each reading of ``_norm_forms``."""
+    return tuple((skip, b, b is not form) for skip, form in _norm_forms(n) for b in (_bare(form),))
+
+
+@lru_cache(maxsize=1 << 16)
+def _variant_key(norm: str, shortest: int) -> tuple[int, str, str | None]:
+    """(chars skipped, form, skeleton) of the token's last reading for spelling-variant
+    matching; no skeleton for a form shorter than ``shortest`` or written with ال."""
+    skip, first = _norm_forms(norm)[-1]
+    if len(first) < shortest or first.startswith("ال"):
+        return skip, first, None
+    return skip, first, _skeleton(first)
+
+
+@lru_cache(maxsize=1 << 16)
+def _skeleton(word: str) -> str:
+    return skeleton(word)
+
+
+class _Words:
+    """Per-document token readings, worked out once for all the list rules."""
+
+    __slots__ = ("bares", "readings")
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.readings = [_readings(t.norm) for t in tokens]
+        self.bares = [_bare(t.norm) for t in tokens]
+
+    def starts(self, i: int, firsts: frozenset[str] | set[str]) -> bool:
+        """Whether a reading of token i is the first word of a listed name."""
+        r = self.readings[i]
+        return r[0][1] in firsts or (len(r) > 1 and r[1][1] in firsts)
+
+
 def _longest_match(tokens: Sequence[Token], i: int, names: dict[tuple[str, ...], str],
-                   firsts: frozenset[str], longest: int, blocked: list[bool] | None = None) -> tuple[int, int, str] | None:
-    """(chars skipped, end token, type) of the longest listed name starting at token i."""
+                   firsts: frozenset[str] | set[str], longest: int, blocked: list[bool] | None = None,
+                   words: _Words | None = None,
+                   definite: set[tuple[str, ...]] | None = None) -> tuple[int, int, str] | None:
+    """(chars skipped, end token, type) of the longest listed name starting at token i; with
+    ``definite``, a word written with ال matches only the names listed with it."""
+    words = words or _Words(tokens)
     n = len(tokens)
-    for skip, first in _forms(tokens[i]):
-        head = _bare(first)
+    for skip, head, has_article in words.readings[i]:
         if head not in firsts:
             continue
         last = i + 1
         while last < min(n, i + longest) and tokens[last].sent == tokens[i].sent and not (blocked and blocked[last]):
             last += 1
-        words = [head] + [_bare(t.norm) for t in tokens[i + 1:last]]
+        run = [head] + words.bares[i + 1:last]
         for j in range(last, i, -1):
-            kind = names.get(tuple(words[:j - i]))
-            if kind is not None:
+            key = tuple(run[:j - i])
+            kind = names.get(key)
+            if kind is not None and not (definite is not None and has_article and key not in definite):
                 return skip, j, kind
     return None
 
 
-def gazetteer_mentions(tokens: Sequence[Token]) -> list[Mention]:
+def gazetteer_mentions(tokens: Sequence[Token], words: _Words | None = None,
+                       extended: set[Mention] | None = None) -> list[Mention]:
     """Places and media named in the lists, longest first, exact or by skeleton (one word)."""
     exact, fuzzy, firsts = _places()
+    words = words or _Words(tokens)
     found: list[Mention] = []
     i, n = 0, len(tokens)
     while i < n:
         hit = None
-        got = _longest_match(tokens, i, exact, firsts, MAX_WORDS)
+        got = (_longest_match(tokens, i, exact, firsts, MAX_WORDS, None, words, _DEFINITE_PLACES)
+               if words.starts(i, firsts) else None)
         if got is not None:
             skip, j, kind = got
-            if j - i > 1 and j < n and tokens[j].sent == tokens[i].sent and _adjective(tokens[j].norm):
+            grown = j - i > 1 and j < n and tokens[j].sent == tokens[i].sent and _adjective(tokens[j].norm)
+            if grown:
                 j += 1  # «الشرق الأقصى الروسي»: a region with its nationality adjective
             hit = (tokens[i].start + skip, tokens[j - 1].end, kind, j)
+            if grown and extended is not None:
+                extended.add(hit[:3])
         else:
             # a spelling variant of a one-word place: «دوشنبيه» ~ «دوشانبي»; never a common word
-            skip, first = _forms(tokens[i])[-1]
-            if len(first) >= 6 and not first.startswith("ال") and not _suffixed(tokens[i]):
-                key = skeleton(first)
-                kind = fuzzy.get((key,)) if len(key) >= 4 else None
-                if kind is not None and not _common(first):
-                    hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
+            skip, first, key = _variant_key(tokens[i].norm, 6)
+            kind = fuzzy.get((key,)) if key is not None and len(key) >= 4 else None
+            if kind is not None and not _suffixed(tokens[i]) and not _common(first):
+                hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
         if hit:
             found.append(hit[:3])
             i = hit[3]
@@ -179,23 +238,25 @@ def is_generic_place(text: str) -> bool:
     return len(words) > 1 and words[0] in generic
 
 
-def propagate(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
+def propagate(tokens: Sequence[Token], mentions: list[Mention], readings: _Words | None = None) -> list[Mention]:
     """One name, one reading per document: where a recognized name (or a spelling variant of a
     one-word name, «أوربا» for «أوروبا») recurs untagged, it is tagged the same."""
     known: dict[tuple[str, ...], str] = {}
+    definite: set[tuple[str, ...]] = set()  # names seen with ال on their first word
     variants: dict[str, str] = {}
     starts = {t.start: i for i, t in enumerate(tokens)}
     for m in mentions:
         i = starts.get(m[0], starts.get(m[0] - 1))
         if i is None:
             continue
-        words = tuple(_bare(t.norm) for t in _tokens_until(tokens, i, m[1]))
-        if m[0] != tokens[i].start:  # the span starts after a proclitic
-            words = (_bare(tokens[i].norm[1:]),) + words[1:]
+        first = tokens[i].norm[1:] if m[0] != tokens[i].start else tokens[i].norm  # after a proclitic
+        words = (_bare(first),) + tuple(_bare(t.norm) for t in _tokens_until(tokens, i + 1, m[1]))
         if words and all(len(w) > 1 for w in words):
             known.setdefault(words, m[2])
-            if len(words) == 1 and len(words[0]) >= 4:
-                variants.setdefault(skeleton(words[0]), m[2])
+            if words[0] is not first:
+                definite.add(words)
+            if len(words) == 1 and len(words[0]) >= 4 and len(_skeleton(words[0])) >= 3:
+                variants.setdefault(_skeleton(words[0]), m[2])
     covered = [False] * len(tokens)
     for m in mentions:
         i = starts.get(m[0], starts.get(m[0] - 1))
@@ -205,20 +266,21 @@ def propagate(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]
     firsts = frozenset(w[0] for w in known)
     added: list[Mention] = []
     longest = max((len(w) for w in known), default=0)
+    readings = readings or _Words(tokens)
     i = 0
     while i < len(tokens):
         hit = None
-        if not covered[i]:
-            got = _longest_match(tokens, i, known, firsts, longest, covered)
+        if not covered[i] and known:
+            got = (_longest_match(tokens, i, known, firsts, longest, covered, readings, definite)
+                   if readings.starts(i, firsts) else None)
             if got is not None:
                 skip, j, kind = got
                 hit = (tokens[i].start + skip, tokens[j - 1].end, kind, j)
             else:
-                skip, first = _forms(tokens[i])[-1]
-                if len(first) >= 4 and not _suffixed(tokens[i]) and not first.startswith("ال"):
-                    kind = variants.get(skeleton(_bare(first)))
-                    if kind is not None:
-                        hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
+                skip, first, key = _variant_key(tokens[i].norm, 4)
+                kind = variants.get(key) if key is not None else None
+                if kind is not None and not _suffixed(tokens[i]):
+                    hit = (tokens[i].start + skip, tokens[i].end, kind, i + 1)
         if hit:
             added.append(hit[:3])
             i = hit[3]
@@ -241,8 +303,11 @@ def refine(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
     ``out`` stays a sorted run of disjoint spans: the spans a rule meets are one slice of it.
     """
     token_starts = [t.start for t in tokens]
-    out = sorted(m for m in mentions if not (m[2] == "LOC" and _generic(tokens, token_starts, m)))
-    for rule in sorted(gazetteer_mentions(tokens) + organization_chains(tokens), key=lambda m: m[0] - m[1]):
+    out = sorted(m for m in person_edges(tokens, token_starts, mentions)
+                 if not (m[2] == "LOC" and (_generic(tokens, token_starts, m) or _adjective_place(tokens, token_starts, m))))
+    words = _Words(tokens)
+    grown: set[Mention] = set()
+    for rule in sorted(gazetteer_mentions(tokens, words, grown) + organization_chains(tokens), key=lambda m: m[0] - m[1]):
         lo = bisect_right(out, rule[0], key=lambda m: m[1])  # the first that ends after the rule starts
         hi = bisect_left(out, rule[1], lo=lo, key=lambda m: m[0])  # the first that starts after it ends
         clashes = out[lo:hi]
@@ -250,10 +315,66 @@ def refine(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
             continue  # «حكومة بشار الأسد»: the person stays a person
         if all(rule[0] <= m[0] and m[1] <= rule[1] and (m[1] - m[0]) < (rule[1] - rule[0]) for m in clashes):
             out[lo:hi] = [rule]
-    return propagate(tokens, out)
+        elif len(clashes) == 1 and clashes[0][:2] == rule[:2] and rule in grown:
+            out[lo:hi] = [rule]  # «الشرق الأقصى الروسي»: a listed region and its adjective stay a place
+    return propagate(tokens, out, words)
 
 
 def _generic(tokens: Sequence[Token], token_starts: list[int], m: Mention) -> bool:
     k = bisect_left(token_starts, m[0])
     words = [t.norm for t in _tokens_until(tokens, k, m[1])]
     return len(words) > 1 and is_generic_place(" ".join(words))
+
+
+def _adjective_place(tokens: Sequence[Token], token_starts: list[int], m: Mention) -> bool:
+    """«المالي» alone ("financial", not Mali), «الأمني»: a one-word definite nisba adjective is
+    no place unless a list names the place with its article."""
+    k = bisect_left(token_starts, m[0])
+    if k >= len(tokens) or tokens[k].end < m[1]:
+        return False
+    form = tokens[k].norm if m[0] == tokens[k].start else _norm_forms(tokens[k].norm)[-1][1]
+    return _adjective(form) and (_bare(form),) not in _DEFINITE_PLACES
+
+
+def person_edges(tokens: Sequence[Token], token_starts: list[int], mentions: list[Mention]) -> list[Mention]:
+    """A person's span never begins with a definite title, a weekday or a cue, never runs on over
+    a complementizer, cue, weekday or definite place head, nor ends with a weekday («الرئيس
+    ترامب» → «ترامب», «ترامب الثلاثاء» → «ترامب», «سارة أحمد أن الميزانية» → «سارة أحمد»);
+    a span of such words only is dropped."""
+    from qala.nlp.words import word_of
+
+    out = []
+    for m in mentions:
+        if m[2] != "PER":
+            out.append(m)
+            continue
+        lo = bisect_left(token_starts, m[0])
+        if lo > 0 and tokens[lo - 1].end > m[0]:
+            lo -= 1  # the span starts after a proclitic of token lo - 1
+        hi = bisect_left(token_starts, m[1])  # tokens lo..hi-1 are in the span
+        if hi - lo < 2:
+            out.append(m)
+            continue
+        a, b = lo, hi
+        while a < b and _not_name(word_of(tokens[a]), _NOT_NAME_START):
+            a += 1
+        for k in range(a + 1, b):
+            w = word_of(tokens[k])
+            if (w.classes & _NAME_STOPS or (w.definite and w.is_("place"))) and not w.is_("name_link"):
+                b = k
+                break
+        while b > a and _not_name(word_of(tokens[b - 1]), _NOT_NAME_END):
+            b -= 1
+        if a == lo and b == hi:
+            out.append(m)
+        elif a < b:
+            out.append((m[0] if a == lo else tokens[a].start, m[1] if b == hi else tokens[b - 1].end, "PER"))
+    return out
+
+
+def _not_name(word, classes: frozenset[str]) -> bool:
+    if word.is_("name_link"):
+        return False
+    if classes is _NOT_NAME_START and word.definite and (word.is_("title") or word.is_("honorific")):
+        return True
+    return bool(word.classes & classes)
