@@ -56,6 +56,7 @@ def _check(text: str) -> None:
 @example("أكد ـ وجة ة")  # the reproductions of issue 14
 @example("\ud800")
 @example("شاهد http://[x")  # a bracket that opens no IPv6 address
+@example("محتملة. وقال المدير العام ل")  # make fuzz: an object preposition that ends the text
 def test_analyze_any_characters(text: str) -> None:
     _check(text)
 
@@ -68,6 +69,7 @@ def test_analyze_rule_words_and_marks(text: str) -> None:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(repetition)
+@example("قال " * 15_000)  # make fuzz: each cue's content ran to the sentence end, scanned again per cue
 def test_analyze_time_per_character_is_bounded(text: str) -> None:
     start = time.process_time()
     _check(text)

@@ -91,6 +91,7 @@ class _Finder:
         self.sent_tok_end = self._sentence_token_ends()
         self.tok_starts = [t.start for t in self.toks]
         self._cues: list = [_UNSEEN] * len(self.toks)
+        self._breaks: dict[tuple[int, int], int] = {}  # (token, sentence end) -> _next_break
 
     def _sentence_token_ends(self) -> list[int]:
         ends = [0] * len(self.doc.sentences)
@@ -164,21 +165,30 @@ class _Finder:
     def clause_end(self, k: int, sent: int) -> int:
         """Token index where content starting at ``k`` ends: sentence end or a new statement."""
         end = self.sent_tok_end[sent]
-        j = k
-        while j < end:
-            tok = self.toks[j]
-            q = self.by_open.get(j)
-            if q is not None and q.close is not None:
-                j = q.close + 1
-                continue
-            if j > k and is_word(tok) and (self.starts_new_statement(j) or self._commentary_at(j)):
-                end = j
-                break
-            j += 1
+        q = self.by_open.get(k) if k < end else None
+        end = self._next_break(q.close + 1 if q is not None and q.close is not None else k + 1, end)
         # drop the punctuation and conjunction that joined the next statement
         while end > k and (self.toks[end - 1].text in CLAUSE_PUNCT or self.toks[end - 1].norm in self.lex.clause_ends):
             end -= 1
         return end
+
+    def _next_break(self, j: int, end: int) -> int:
+        """The first token from ``j`` (quotations skipped) where a new statement starts, else ``end``.
+        Remembered: each cue of a sentence scans on from its content, and «قال قال ...» has thousands."""
+        seen = []
+        while j < end and (j, end) not in self._breaks:
+            seen.append(j)
+            q = self.by_open.get(j)
+            if q is not None and q.close is not None:
+                j = q.close + 1
+            elif is_word(self.toks[j]) and (self.starts_new_statement(j) or self._commentary_at(j)):
+                break
+            else:
+                j += 1
+        found = self._breaks.get((j, end), min(j, end))
+        for m in seen:
+            self._breaks[(m, end)] = found
+        return found
 
     def starts_new_statement(self, j: int) -> bool:
         tok = self.toks[j]
@@ -459,7 +469,7 @@ class _Finder:
             return None  # «معلومات مفيدة»: an adjective, not «، مفيدا أن ...»
         end = self.sent_tok_end[sent]
         c_start = self._object_start(np.tok_end if np is not None else cue_end, end, form, np is not None)
-        if c_start is None:
+        if c_start is None or c_start >= end:  # «... وقال المدير العام ل»: the preposition ends the text
             return None
         if ("object" not in form.flags and self.toks[c_start].norm in self.lex.function_words
                 and self._veto(vetoes, "adjunct_start")):
