@@ -384,3 +384,16 @@ def load_corpus(corpus: Path, texts: Texts, split: str) -> list:
                 if d.record.get("split") == split or (split == "all" and d.record.get("split") != "sealed")
             ]
     return docs
+
+
+def train_split(corpus: Path, command: str) -> list:
+    """The train split a ``qala train-*`` command learns from, or one ``error:`` line and exit 2."""
+    try:
+        docs = load_corpus(corpus, Texts(), "train")
+    except (CorpusError, TextError) as e:
+        typer.echo(f"qala {command}: error: {e}", err=True)
+        raise typer.Exit(2) from None
+    if not docs:
+        typer.echo(f"qala {command}: error: {corpus}: no annotated articles of the train split", err=True)
+        raise typer.Exit(2)
+    return docs

@@ -26,17 +26,10 @@ def train_speakers(
     output: Annotated[Path, typer.Option(help="model file to write")] = OUTPUT,
 ) -> None:
     """Train the speaker ranker from the corpus's train split and write it as JSON."""
-    from qala.cli.corpus import load_corpus
-    from qala.corpus.standoff import CorpusError
-    from qala.corpus.texts import TextError, Texts
+    from qala.cli.corpus import train_split
     from qala.speaker_train import train
 
-    try:
-        docs = load_corpus(corpus, Texts(), "train")
-    except (CorpusError, TextError) as e:
-        typer.echo(f"qala train-speakers: error: {e}", err=True)
-        raise typer.Exit(2) from None
-    ranker, info = train(docs)
+    ranker, info = train(train_split(corpus, "train-speakers"))
     output.write_text(json.dumps(ranker.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     typer.echo(
         f"{output}: {len(ranker.weights)} weights from {info['statements']} statements of "

@@ -26,25 +26,13 @@ from qala.nlp.statement_model import MODEL_FILE as STATEMENTS_FILE
 MODELS = Path("src/qala/models")
 
 
-def _error(message: str) -> typer.Exit:
-    typer.echo(f"qala train-quotes: error: {message}", err=True)
-    return typer.Exit(2)
-
-
 def _train(corpus: Path, out: Path) -> list[str]:
     """Train both models into ``out``; a line of figures for each."""
-    from qala.cli.corpus import load_corpus
-    from qala.corpus.standoff import CorpusError
-    from qala.corpus.texts import TextError, Texts
+    from qala.cli.corpus import train_split
     from qala.speaker_train import train as train_speakers
     from qala.statement_train import train as train_statements
 
-    try:
-        docs = load_corpus(corpus, Texts(), "train")
-    except (CorpusError, TextError) as e:
-        raise _error(str(e)) from None
-    if not docs:
-        raise _error(f"{corpus}: no annotated articles of the train split")
+    docs = train_split(corpus, "train-quotes")
     t0 = time.perf_counter()
     statements = train_statements(docs)
     statements.save(out / STATEMENTS_FILE)

@@ -27,23 +27,11 @@ def train_statements(
     output: Annotated[Path, typer.Option(help="model file to write")] = OUTPUT,
 ) -> None:
     """Train the statement keep/drop model and the content-end scorer (seconds)."""
-    from qala.cli.corpus import load_corpus
-    from qala.corpus.standoff import CorpusError
-    from qala.corpus.texts import TextError, Texts
+    from qala.cli.corpus import train_split
     from qala.statement_train import train
 
     t0 = time.perf_counter()
-    try:
-        docs = load_corpus(corpus, Texts(), "train")
-    except (CorpusError, TextError) as e:
-        typer.echo(f"qala train-statements: error: {e}", err=True)
-        raise typer.Exit(2) from None
-    if not docs:
-        typer.echo(
-            f"qala train-statements: error: {corpus}: no annotated articles of the train split", err=True
-        )
-        raise typer.Exit(2)
-    model = train(docs)
+    model = train(train_split(corpus, "train-statements"))
     output.parent.mkdir(parents=True, exist_ok=True)
     model.save(output)
     m = model.meta
